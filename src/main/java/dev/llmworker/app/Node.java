@@ -1,0 +1,179 @@
+package dev.llmworker.app;
+
+import dev.llmworker.monitor.MonitorVerticle;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.poller.PollerVerticle;
+import dev.llmworker.sqs.EmbeddedSqs;
+import dev.llmworker.sqs.QueueSetup;
+import dev.llmworker.sqs.QueueUrls;
+import dev.llmworker.sqs.SqsClients;
+import dev.llmworker.task.Addresses;
+import dev.llmworker.worker.WorkerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One llm-worker node: its SQS clients (and the embedded SQS server when none is configured), its queues,
+ * and the verticles of its roles. Stops in the order that loses nothing: poller, workers, monitor.
+ */
+public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
+
+  private final Vertx vertx;
+  private final LlmwConfig config;
+  private final Set<Role> roles;
+  private final NodeStats stats;
+  private EmbeddedSqs embedded;
+  private SqsClients sqs;
+  private QueueUrls queues;
+  private String pollerId;
+  private String workersId;
+  private String monitorId;
+  private MonitorVerticle monitor;
+  private long publisher = -1;
+  private volatile boolean deployed;
+
+  private Node(Vertx vertx, LlmwConfig config, Set<Role> roles) {
+    this.vertx = vertx;
+    this.config = config;
+    this.roles = roles;
+    String id = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 4);
+    this.stats = new NodeStats(id, roles.stream().map(Role::label).toList());
+  }
+
+  public static Future<Node> start(Vertx vertx, LlmwConfig config, Set<Role> roles) {
+    Node node = new Node(vertx, config, roles);
+    return node.startSqs()
+        .compose(v -> node.deployWorkers())
+        .compose(v -> node.deployPoller())
+        .compose(v -> node.deployMonitor())
+        .map(v -> node.started())
+        .recover(e -> node.stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> startSqs() {
+    Future<LlmwConfig.Sqs> endpoint = config.sqs().embedded()
+        ? vertx.executeBlocking(() -> EmbeddedSqs.start(config.sqs().embeddedHost(), config.sqs().embeddedPort()))
+            .map(server -> {
+              embedded = server;
+              LOG.info("embedded SQS (ElasticMQ) listening on {}", server.endpoint());
+              return config.sqs().withEndpoint(server.endpoint());
+            })
+        : Future.succeededFuture(config.sqs());
+    return endpoint.compose(sqsConfig -> {
+      sqs = new SqsClients(sqsConfig, config.poller().maxConcurrentReceives());
+      stats.sqsCallSource(sqs.counter()::total);
+      QueueSetup setup = new QueueSetup(sqs.operations(), sqsConfig);
+      return embedded != null ? setup.create() : setup.resolve();
+    }).onSuccess(urls -> queues = urls).mapEmpty();
+  }
+
+  private Future<Void> deployWorkers() {
+    if (!roles.contains(Role.WORKER) || config.worker().instances() == 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(() -> new WorkerVerticle(config, stats),
+        new DeploymentOptions().setInstances(config.worker().instances())).onSuccess(id -> workersId = id).mapEmpty();
+  }
+
+  private Future<Void> deployPoller() {
+    if (!roles.contains(Role.POLLER)) {
+      return Future.succeededFuture();
+    }
+    return vertx.deployVerticle(new PollerVerticle(config, queues, sqs, stats))
+        .onSuccess(id -> pollerId = id).mapEmpty();
+  }
+
+  private Future<Void> deployMonitor() {
+    if (!roles.contains(Role.MONITOR)) {
+      return Future.succeededFuture();
+    }
+    monitor = new MonitorVerticle(config.monitor(), queues, sqs, stats, () -> deployed);
+    return vertx.deployVerticle(monitor).onSuccess(id -> monitorId = id).mapEmpty();
+  }
+
+  private Node started() {
+    deployed = true;
+    publisher = vertx.setPeriodic(1000, id -> {
+      stats.tick();
+      vertx.eventBus().publish(Addresses.STATS, stats.snapshot());
+    });
+    return this;
+  }
+
+  public NodeStats stats() {
+    return stats;
+  }
+
+  public QueueUrls queues() {
+    return queues;
+  }
+
+  public SqsClients sqs() {
+    return sqs;
+  }
+
+  /** The SQS endpoint this node uses ("" = AWS's regional endpoint). */
+  public String sqsEndpoint() {
+    return embedded != null ? embedded.endpoint() : config.sqs().endpoint();
+  }
+
+  /** The dashboard URL, or null when this node has no monitor role. */
+  public String monitorUrl() {
+    return monitor == null ? null : "http://" + config.monitor().host() + ":" + monitor.port() + "/";
+  }
+
+  public Future<Void> stop() {
+    deployed = false;
+    if (publisher >= 0) {
+      vertx.cancelTimer(publisher);
+    }
+    return undeploy(pollerId)
+        .compose(v -> undeploy(workersId))
+        .compose(v -> undeploy(monitorId))
+        .eventually(() -> vertx.executeBlocking(() -> {
+          if (sqs != null) {
+            sqs.close();
+          }
+          if (embedded != null) {
+            embedded.close();
+          }
+          return null;
+        }))
+        .mapEmpty();
+  }
+
+  private Future<Void> undeploy(String id) {
+    return id == null ? Future.succeededFuture()
+        : vertx.undeploy(id).recover(e -> {
+          LOG.warn("undeploy failed: {}", e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  List<String> describe() {
+    List<String> lines = new ArrayList<>();
+    lines.add("roles: " + String.join(",", stats.snapshot().getJsonArray("roles").getList()));
+    lines.add("SQS: " + (sqsEndpoint().isEmpty() ? "AWS (" + config.sqs().region() + ")" : sqsEndpoint())
+        + (embedded != null ? " (embedded)" : ""));
+    lines.add("tasks queue: " + queues.tasks());
+    lines.add("results queue: " + queues.results());
+    lines.add("dead-letter queue: " + queues.dlq());
+    if (roles.contains(Role.WORKER)) {
+      lines.add("workers: " + config.worker().instances() + " x " + config.worker().concurrency()
+          + " concurrent tasks, provider " + config.provider().name() + " at " + config.provider().baseUrl());
+    }
+    if (monitorUrl() != null) {
+      lines.add("dashboard: " + monitorUrl());
+    }
+    return lines;
+  }
+}

@@ -1,0 +1,33 @@
+package dev.llmworker.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Keeps a started node alive until SIGTERM / Ctrl-C, then stops it gracefully and closes Vert.x. */
+final class RunningNode {
+  private RunningNode() {}
+
+  static int runUntilTerminated(Vertx vertx, Supplier<Future<Void>> stop, long graceSeconds, PrintStream out) {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out.println("llm-worker: stopping (finishing in-flight tasks, up to " + graceSeconds + " s)...");
+      try {
+        stop.get().eventually(vertx::close).toCompletionStage().toCompletableFuture()
+            .get(graceSeconds + 15, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        out.println("llm-worker: stop did not complete cleanly: " + e);
+      }
+      stopped.countDown();
+    }, "llmw-shutdown"));
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Main.EXIT_OK;
+  }
+}

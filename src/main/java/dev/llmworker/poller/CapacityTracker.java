@@ -1,0 +1,71 @@
+package dev.llmworker.poller;
+
+import dev.llmworker.task.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The live worker capacity, summed from the workers' announcements. A worker that stops announcing
+ * (undeployed, or its node died) drops out after {@link #EXPIRY_MS}, so credits never wait on the dead.
+ */
+final class CapacityTracker {
+  static final long EXPIRY_MS = 3500;
+
+  private record Announcement(int capacity, long seenAt) {}
+
+  private final Vertx vertx;
+  private final Runnable onChange;
+  private final Map<String, Announcement> workers = new HashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private long pruner;
+  private int total;
+
+  CapacityTracker(Vertx vertx, Runnable onChange) {
+    this.vertx = vertx;
+    this.onChange = onChange;
+  }
+
+  Future<Void> start() {
+    consumer = vertx.eventBus().consumer(Addresses.CAPACITY, m -> update(m.body()));
+    pruner = vertx.setPeriodic(1000, id -> prune());
+    return consumer.completion();
+  }
+
+  int total() {
+    return total;
+  }
+
+  private void update(JsonObject announcement) {
+    String worker = announcement.getString("worker");
+    int capacity = announcement.getInteger("capacity", 0);
+    if (capacity <= 0) {
+      workers.remove(worker);
+    } else {
+      workers.put(worker, new Announcement(capacity, System.currentTimeMillis()));
+    }
+    recompute();
+  }
+
+  private void prune() {
+    long now = System.currentTimeMillis();
+    workers.values().removeIf(a -> now - a.seenAt() > EXPIRY_MS);
+    recompute();
+  }
+
+  private void recompute() {
+    int sum = workers.values().stream().mapToInt(Announcement::capacity).sum();
+    if (sum != total) {
+      total = sum;
+      onChange.run();
+    }
+  }
+
+  Future<Void> stop() {
+    vertx.cancelTimer(pruner);
+    return consumer.unregister();
+  }
+}

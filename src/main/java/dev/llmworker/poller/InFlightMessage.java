@@ -1,0 +1,33 @@
+package dev.llmworker.poller;
+
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** A received SQS message that is not settled yet. */
+final class InFlightMessage {
+  final String messageId;
+  final String receiptHandle;
+  final String body;
+  final int receiveCount;
+  final long receivedAtNanos = System.nanoTime();
+
+  InFlightMessage(Message message) {
+    this.messageId = message.messageId();
+    this.receiptHandle = message.receiptHandle();
+    this.body = message.body();
+    String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
+    this.receiveCount = parse(count);
+  }
+
+  long ageMs() {
+    return (System.nanoTime() - receivedAtNanos) / 1_000_000;
+  }
+
+  private static int parse(String count) {
+    try {
+      return count == null ? 1 : Integer.parseInt(count);
+    } catch (NumberFormatException e) {
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,233 @@
+package dev.llmworker.poller;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.sqs.QueueUrls;
+import dev.llmworker.sqs.SqsBatches;
+import dev.llmworker.sqs.SqsClients;
+import dev.llmworker.sqs.VisibilityKeeper;
+import dev.llmworker.task.Addresses;
+import dev.llmworker.task.TaskEnvelope;
+import dev.llmworker.task.TaskOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
+
+/**
+ * Long-polls the tasks queue and hands each message to a worker by event-bus request. Credit-based: it
+ * never holds more received, unsettled messages than the live worker capacity, asking SQS for
+ * {@code min(10, free credits)} at a time. It keeps running tasks invisible, settles each outcome through
+ * batched SQS calls, and backs off (capped) while SQS is unreachable without ever stopping.
+ */
+public final class PollerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(PollerVerticle.class);
+  private static final long MAX_SQS_BACKOFF_MS = 10_000;
+
+  private final LlmwConfig config;
+  private final QueueUrls queues;
+  private final SqsClients sqs;
+  private final NodeStats stats;
+  private final Map<String, InFlightMessage> inFlight = new HashMap<>();
+  private final Map<CompletableFuture<ReceiveMessageResponse>, Integer> receives = new HashMap<>();
+  private CapacityTracker capacity;
+  private VisibilityKeeper keeper;
+  private OutcomeSettler settler;
+  private OutcomeSettler.Batchers batchers;
+  private DeliveryOptions taskDelivery;
+  private int reserved;
+  private long lingerTimer = -1;
+  private long pausedUntil;
+  private int sqsFailures;
+  private boolean stopping;
+  private Promise<Void> drained;
+
+  public PollerVerticle(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats stats) {
+    this.config = config;
+    this.queues = queues;
+    this.sqs = sqs;
+    this.stats = stats;
+  }
+
+  @Override
+  public Future<?> start() {
+    long flush = config.poller().flushIntervalMs();
+    batchers = new OutcomeSettler.Batchers(
+        SqsBatches.sends(vertx, sqs.operations(), queues.results(), flush),
+        SqsBatches.sends(vertx, sqs.operations(), queues.dlq(), flush),
+        SqsBatches.deletes(vertx, sqs.operations(), queues.tasks(), flush),
+        SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush));
+    settler = new OutcomeSettler(batchers, queues.maxReceiveCount(), config.retry());
+    keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
+    taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
+    capacity = new CapacityTracker(vertx, this::capacityChanged);
+    return capacity.start();
+  }
+
+  private void capacityChanged() {
+    stats.capacity.set(capacity.total());
+    maybePoll();
+  }
+
+  private int freeCredits() {
+    return capacity.total() - inFlight.size() - reserved;
+  }
+
+  /** Starts receives while credits are free; waits briefly for a full batch of 10 to keep SQS calls few. */
+  private void maybePoll() {
+    if (stopping || System.currentTimeMillis() < pausedUntil) {
+      return;
+    }
+    while (receives.size() < config.poller().maxConcurrentReceives() && freeCredits() > 0) {
+      int want = Math.min(10, freeCredits());
+      if (want < Math.min(10, capacity.total()) && config.poller().receiveLingerMs() > 0) {
+        lingerForFullerBatch();
+        return;
+      }
+      receive(want);
+    }
+  }
+
+  private void lingerForFullerBatch() {
+    if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(config.poller().receiveLingerMs(), id -> {
+        lingerTimer = -1;
+        if (!stopping && freeCredits() > 0 && receives.size() < config.poller().maxConcurrentReceives()) {
+          receive(Math.min(10, freeCredits()));
+        }
+        maybePoll();
+      });
+    }
+  }
+
+  private void receive(int count) {
+    CompletableFuture<ReceiveMessageResponse> call = sqs.polling().receiveMessage(b -> b
+        .queueUrl(queues.tasks())
+        .maxNumberOfMessages(count)
+        .waitTimeSeconds(config.sqs().waitTimeSeconds())
+        .visibilityTimeout(config.sqs().visibilityTimeoutSeconds())
+        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+            MessageSystemAttributeName.SENT_TIMESTAMP)
+        .messageAttributeNames("All"));
+    receives.put(call, count);
+    reserved += count;
+    Future.fromCompletionStage(call, context).onComplete(ar -> {
+      reserved -= receives.remove(call);
+      if (ar.succeeded()) {
+        received(ar.result().messages());
+      } else {
+        receiveFailed(ar.cause());
+      }
+      maybePoll();
+    });
+  }
+
+  private void received(List<Message> messages) {
+    if (sqsFailures > 0) {
+      LOG.info("SQS reachable again after {} failed receives", sqsFailures);
+      sqsFailures = 0;
+    }
+    messages.forEach(this::dispatch);
+  }
+
+  private void receiveFailed(Throwable error) {
+    if (stopping) {
+      return;
+    }
+    sqsFailures++;
+    long delay = Math.min(MAX_SQS_BACKOFF_MS, 200L << Math.min(sqsFailures, 10));
+    delay = delay / 2 + (long) (Math.random() * delay / 2);
+    pausedUntil = System.currentTimeMillis() + delay;
+    if (sqsFailures == 1 || sqsFailures % 10 == 0) {
+      LOG.warn("receive from SQS failed ({} in a row), retrying in {} ms: {}", sqsFailures, delay,
+          error.getMessage());
+    }
+    vertx.setTimer(delay, id -> maybePoll());
+  }
+
+  private void dispatch(Message message) {
+    InFlightMessage task = new InFlightMessage(message);
+    inFlight.put(task.receiptHandle, task);
+    keeper.track(task.receiptHandle);
+    stats.received.increment();
+    stats.inFlight.incrementAndGet();
+    TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
+    vertx.eventBus().<JsonObject>request(Addresses.TASKS, envelope.toJson(), taskDelivery)
+        .map(reply -> TaskOutcome.fromJson(reply.body()))
+        .otherwise(error -> TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0))
+        .compose(outcome -> settler.settle(task, outcome)
+            .otherwise(Settlement.RETURNED)
+            .onSuccess(settlement -> finish(task, outcome, settlement)));
+  }
+
+  private static String dispatchCode(Throwable error) {
+    if (error instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case TIMEOUT -> "task_timeout";
+        case NO_HANDLERS -> "no_worker";
+        default -> "worker_failed";
+      };
+    }
+    return "worker_failed";
+  }
+
+  private void finish(InFlightMessage task, TaskOutcome outcome, Settlement settlement) {
+    inFlight.remove(task.receiptHandle);
+    keeper.untrack(task.receiptHandle);
+    switch (settlement) {
+      case SUCCEEDED -> {
+        stats.succeeded.increment();
+        stats.recordSettled(task.ageMs(), outcome.llmMs());
+      }
+      case DEAD_LETTERED -> stats.deadLettered.increment();
+      case RETURNED -> stats.returned.increment();
+    }
+    stats.inFlight.decrementAndGet();
+    if (stopping && inFlight.isEmpty() && drained != null) {
+      drained.tryComplete();
+    }
+    maybePoll();
+  }
+
+  /** Graceful stop: receive nothing more, let running tasks settle within the grace period, flush batches. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    receives.keySet().forEach(call -> call.cancel(true));
+    drained = Promise.promise();
+    if (inFlight.isEmpty()) {
+      drained.complete();
+    }
+    long timer = vertx.setTimer(Math.max(1, config.shutdown().graceSeconds()) * 1000L, id -> drained.tryComplete());
+    return drained.future()
+        .onComplete(ar -> vertx.cancelTimer(timer))
+        .compose(v -> releaseUnfinished())
+        .compose(v -> flushAll())
+        .onComplete(ar -> keeper.stop())
+        .compose(v -> capacity.stop());
+  }
+
+  private Future<Void> releaseUnfinished() {
+    if (!inFlight.isEmpty()) {
+      LOG.warn("shutdown: releasing {} unfinished tasks back to SQS", inFlight.size());
+    }
+    List<Future<Settlement>> released = inFlight.values().stream().map(settler::returnNow).toList();
+    return Future.join(released).mapEmpty();
+  }
+
+  private Future<Void> flushAll() {
+    return Future.join(batchers.results().flushAll(), batchers.deadLetters().flushAll(),
+        batchers.deletes().flushAll(), batchers.visibility().flushAll()).mapEmpty();
+  }
+}

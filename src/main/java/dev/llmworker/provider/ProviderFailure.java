@@ -1,0 +1,47 @@
+package dev.llmworker.provider;
+
+/** A failed provider call, classified. Expected failures carry no stack trace: they are not bugs. */
+public final class ProviderFailure extends RuntimeException {
+  public enum Kind { RATE_LIMITED, TRANSIENT, PERMANENT }
+
+  private final Kind kind;
+  private final int statusCode;
+  private final long retryAfterMs;
+
+  public ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message) {
+    super(message, null, false, false);
+    this.kind = kind;
+    this.statusCode = statusCode;
+    this.retryAfterMs = retryAfterMs;
+  }
+
+  /** Maps an HTTP status that is not 2xx: 429 throttles, 408/409/5xx are worth retrying, other 4xx never are. */
+  public static ProviderFailure forStatus(int status, long retryAfterMs, String message) {
+    if (status == 429) {
+      return new ProviderFailure(Kind.RATE_LIMITED, status, retryAfterMs, message);
+    }
+    if (status == 408 || status == 409 || status >= 500) {
+      return new ProviderFailure(Kind.TRANSIENT, status, retryAfterMs, message);
+    }
+    return new ProviderFailure(Kind.PERMANENT, status, -1, message);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The HTTP status, or 0 when the call failed before an answer (timeout, connection refused). */
+  public int statusCode() {
+    return statusCode;
+  }
+
+  /** The delay the provider asked for, or -1. */
+  public long retryAfterMs() {
+    return retryAfterMs;
+  }
+
+  /** A short machine code for result lines and DLQ attributes, e.g. provider_429, provider_timeout. */
+  public String code() {
+    return statusCode > 0 ? "provider_" + statusCode : "provider_unreachable";
+  }
+}

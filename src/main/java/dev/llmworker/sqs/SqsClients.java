@@ -1,0 +1,91 @@
+package dev.llmworker.sqs;
+
+import dev.llmworker.app.LlmwConfig;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsAsyncClient;
+import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
+
+/**
+ * The node's SQS clients. Long polls get their own client so that idle 20-second receives can never take
+ * the connections that deletes and result sends need (the starvation that slows many SQS listeners).
+ */
+public final class SqsClients implements AutoCloseable {
+  private final SqsAsyncClient polling;
+  private final SqsAsyncClient operations;
+  private final SqsCallCounter counter = new SqsCallCounter();
+
+  public SqsClients(LlmwConfig.Sqs config, int concurrentPolls) {
+    this.polling = build(config, concurrentPolls + 2, Duration.ofSeconds(config.waitTimeSeconds() + 15L));
+    this.operations = build(config, config.maxConnections(), Duration.ofSeconds(30));
+  }
+
+  /** For ReceiveMessage only. */
+  public SqsAsyncClient polling() {
+    return polling;
+  }
+
+  /** For everything else: deletes, visibility changes, sends, queue attributes. */
+  public SqsAsyncClient operations() {
+    return operations;
+  }
+
+  public SqsCallCounter counter() {
+    return counter;
+  }
+
+  private SqsAsyncClient build(LlmwConfig.Sqs config, int connections, Duration readTimeout) {
+    SqsAsyncClientBuilder builder = SqsAsyncClient.builder()
+        .region(Region.of(config.region()))
+        .credentialsProvider(credentials(config.endpoint()))
+        .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .maxConcurrency(connections)
+            .maxPendingConnectionAcquires(100_000)
+            .readTimeout(readTimeout)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .connectionAcquisitionTimeout(Duration.ofSeconds(60))
+            .tcpKeepAlive(true));
+    if (!config.endpoint().isEmpty()) {
+      builder.endpointOverride(URI.create(config.endpoint()));
+    }
+    return builder.build();
+  }
+
+  /**
+   * AWS's default chain; for a local endpoint (ElasticMQ, LocalStack) that needs no real identity, dummy
+   * credentials when the chain finds none.
+   */
+  private static AwsCredentialsProvider credentials(String endpoint) {
+    if (endpoint.isEmpty() || !isLoopback(endpoint)) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    // no instance-metadata lookups for a local endpoint: environment, system properties, profile, else dummy
+    return AwsCredentialsProviderChain.builder().credentialsProviders(
+        EnvironmentVariableCredentialsProvider.create(),
+        SystemPropertyCredentialsProvider.create(),
+        ProfileCredentialsProvider.create(),
+        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
+  }
+
+  private static boolean isLoopback(String endpoint) {
+    String host = URI.create(endpoint).getHost();
+    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  }
+
+  @Override
+  public void close() {
+    polling.close();
+    operations.close();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.llmworker.task;
+
+/** Every event-bus address llm-worker uses. */
+public final class Addresses {
+  /** Poller → workers: one request per task ({@link TaskEnvelope}), answered with a {@link TaskOutcome}. */
+  public static final String TASKS = "llmw.tasks";
+  /** Workers → pollers: periodic capacity announcements ({@code {"worker","capacity"}}). */
+  public static final String CAPACITY = "llmw.capacity";
+  /** Every node → monitors: a stats snapshot about once a second. */
+  public static final String STATS = "llmw.stats";
+
+  private Addresses() {}
+}

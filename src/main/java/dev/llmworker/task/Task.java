@@ -1,0 +1,14 @@
+package dev.llmworker.task;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One LLM request, as an OpenAI Batch API input line. {@code url} is always a path such as
+ * {@code /v1/chat/completions}: the host is the configured provider's, never the task's.
+ */
+public record Task(String customId, String method, String url, JsonObject body, String provider) {
+
+  public String model() {
+    return body.getString("model", "");
+  }
+}

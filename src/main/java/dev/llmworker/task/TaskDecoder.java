@@ -1,0 +1,100 @@
+package dev.llmworker.task;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/** Turns an SQS message body into a {@link Task}, or a {@link TaskRejected} that names what is wrong. */
+public final class TaskDecoder {
+  /** Paths a task may ask for; anything else (and anything with a host) is rejected. */
+  public static final Set<String> SUPPORTED_URLS = Set.of("/v1/chat/completions", "/chat/completions");
+  private static final int MAX_CUSTOM_ID = 512;
+
+  private final String defaultProvider;
+  private final Set<String> knownProviders;
+
+  public TaskDecoder(String defaultProvider, Set<String> knownProviders) {
+    this.defaultProvider = defaultProvider;
+    this.knownProviders = knownProviders;
+  }
+
+  public Task decode(String messageBody) {
+    JsonObject json = parse(messageBody);
+    String customId = customId(json);
+    String method = json.getValue("method") instanceof String m ? m : "POST";
+    if (!"POST".equalsIgnoreCase(method)) {
+      throw new TaskRejected("bad_method", "method must be POST, got \"" + clip(method) + "\"", customId);
+    }
+    String url = url(json, customId);
+    if (!(json.getValue("body") instanceof JsonObject body)) {
+      throw new TaskRejected("missing_body", "\"body\" must be a JSON object with the chat request", customId);
+    }
+    if (!(body.getValue("messages") instanceof io.vertx.core.json.JsonArray messages) || messages.isEmpty()) {
+      throw new TaskRejected("missing_messages", "\"body.messages\" must be a non-empty array", customId);
+    }
+    if (!(body.getValue("model") instanceof String)) {
+      throw new TaskRejected("missing_model", "\"body.model\" must be a string", customId);
+    }
+    return new Task(customId, "POST", url, body, provider(json, customId));
+  }
+
+  private static JsonObject parse(String messageBody) {
+    if (messageBody == null || messageBody.isBlank()) {
+      throw new TaskRejected("empty_body", "the message body is empty", null);
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(messageBody);
+      if (value instanceof JsonObject object) {
+        return object;
+      }
+      throw new TaskRejected("not_an_object", "the message body is JSON but not an object", null);
+    } catch (DecodeException e) {
+      throw new TaskRejected("invalid_json", "the message body is not valid JSON: " + clip(e.getMessage()), null);
+    }
+  }
+
+  private static String customId(JsonObject json) {
+    Object id = json.getValue("custom_id");
+    if (!(id instanceof String s) || s.isBlank()) {
+      throw new TaskRejected("missing_custom_id", "\"custom_id\" must be a non-empty string", null);
+    }
+    if (s.length() > MAX_CUSTOM_ID) {
+      throw new TaskRejected("bad_custom_id", "\"custom_id\" is longer than " + MAX_CUSTOM_ID + " characters", null);
+    }
+    return s;
+  }
+
+  private static String url(JsonObject json, String customId) {
+    Object value = json.getValue("url", "/v1/chat/completions");
+    if (!(value instanceof String url) || !url.startsWith("/") || url.startsWith("//") || url.contains("://")) {
+      throw new TaskRejected("bad_url", "\"url\" must be a path such as /v1/chat/completions, never a host; got "
+          + clip(String.valueOf(value)), customId);
+    }
+    if (!SUPPORTED_URLS.contains(url)) {
+      throw new TaskRejected("unsupported_url", "\"url\" " + clip(url) + " is not supported; use one of "
+          + SUPPORTED_URLS, customId);
+    }
+    return url;
+  }
+
+  private String provider(JsonObject json, String customId) {
+    Object value = json.getValue("provider");
+    if (value == null) {
+      return defaultProvider;
+    }
+    if (!(value instanceof String name) || !knownProviders.contains(name)) {
+      throw new TaskRejected("unknown_provider", "\"provider\" " + clip(String.valueOf(value))
+          + " is not configured; configured: " + knownProviders, customId);
+    }
+    return name;
+  }
+
+  /** Keeps reasons short and single-line: they travel as SQS message attributes and log lines. */
+  public static String clip(String s) {
+    if (s == null) {
+      return "null";
+    }
+    String one = s.replaceAll("[\\r\\n\\t]+", " ");
+    return one.length() <= 200 ? one : one.substring(0, 200) + "…";
+  }
+}

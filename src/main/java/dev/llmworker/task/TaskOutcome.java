@@ -1,0 +1,37 @@
+package dev.llmworker.task;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A worker's answer for one task. The poller acts on it: store the result and delete the message
+ * ({@link Kind#SUCCEEDED}), dead-letter it ({@link Kind#DEAD_LETTER}), or give it back to SQS for a later
+ * attempt ({@link Kind#RETRY}).
+ */
+public record TaskOutcome(
+    Kind kind, String customId, String resultLine, String code, String reason, int attempts, long llmMs) {
+
+  public enum Kind { SUCCEEDED, DEAD_LETTER, RETRY }
+
+  public static TaskOutcome succeeded(String customId, JsonObject resultLine, int attempts, long llmMs) {
+    return new TaskOutcome(Kind.SUCCEEDED, customId, resultLine.encode(), null, null, attempts, llmMs);
+  }
+
+  public static TaskOutcome deadLetter(String customId, JsonObject resultLine, String code, String reason, int attempts) {
+    return new TaskOutcome(Kind.DEAD_LETTER, customId, resultLine.encode(), code, reason, attempts, 0);
+  }
+
+  public static TaskOutcome retry(String customId, String code, String reason, int attempts) {
+    return new TaskOutcome(Kind.RETRY, customId, null, code, reason, attempts, 0);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject().put("kind", kind.name()).put("custom_id", customId).put("result", resultLine)
+        .put("code", code).put("reason", reason).put("attempts", attempts).put("llm_ms", llmMs);
+  }
+
+  public static TaskOutcome fromJson(JsonObject json) {
+    return new TaskOutcome(Kind.valueOf(json.getString("kind")), json.getString("custom_id"),
+        json.getString("result"), json.getString("code"), json.getString("reason"),
+        json.getInteger("attempts", 0), json.getLong("llm_ms", 0L));
+  }
+}

@@ -1,0 +1,106 @@
+package dev.llmworker.worker;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.provider.LlmProvider;
+import dev.llmworker.provider.OpenAiProvider;
+import dev.llmworker.task.Addresses;
+import dev.llmworker.task.TaskEnvelope;
+import dev.llmworker.task.TaskOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.UUID;
+
+/**
+ * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity to pollers every second
+ * (they never send more than the announced total); a task that arrives while all slots are busy waits
+ * in a short local queue bounded by the poller's credits.
+ */
+public final class WorkerVerticle extends VerticleBase {
+  static final long ANNOUNCE_MS = 1000;
+
+  private final LlmwConfig config;
+  private final NodeStats stats;
+  private final String workerId = UUID.randomUUID().toString();
+  private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
+  private LlmProvider provider;
+  private TaskRunner runner;
+  private MessageConsumer<JsonObject> consumer;
+  private long announcer;
+  private int running;
+  private Promise<Void> drained;
+
+  public WorkerVerticle(LlmwConfig config, NodeStats stats) {
+    this.config = config;
+    this.stats = stats;
+  }
+
+  @Override
+  public Future<?> start() {
+    provider = new OpenAiProvider(vertx, config.provider(), config.worker().concurrency());
+    runner = new TaskRunner(vertx, provider, config.retry(), stats);
+    consumer = vertx.eventBus().consumer(Addresses.TASKS, this::onTask);
+    stats.workerInstances.incrementAndGet();
+    return consumer.completion().onSuccess(v -> {
+      announce(config.worker().concurrency());
+      announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce(config.worker().concurrency()));
+    });
+  }
+
+  private void announce(int capacity) {
+    vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity));
+  }
+
+  private void onTask(Message<JsonObject> message) {
+    if (running < config.worker().concurrency()) {
+      run(message);
+    } else {
+      waiting.addLast(message);
+    }
+  }
+
+  private void run(Message<JsonObject> message) {
+    running++;
+    stats.workerBusy.incrementAndGet();
+    runner.run(TaskEnvelope.fromJson(message.body()))
+        .onComplete(ar -> finished(message, ar.succeeded() ? ar.result()
+            : TaskOutcome.retry(null, "worker_error", String.valueOf(ar.cause()), 0)));
+  }
+
+  private void finished(Message<JsonObject> message, TaskOutcome outcome) {
+    running--;
+    stats.workerBusy.decrementAndGet();
+    message.reply(outcome.toJson());
+    Message<JsonObject> next = waiting.pollFirst();
+    if (next != null) {
+      run(next);
+    } else if (running == 0 && drained != null) {
+      drained.tryComplete();
+    }
+  }
+
+  /** Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. */
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(announcer);
+    announce(0);
+    stats.workerInstances.decrementAndGet();
+    waiting.forEach(m -> m.fail(503, "worker stopping"));
+    waiting.clear();
+    drained = Promise.promise();
+    if (running == 0) {
+      drained.complete();
+    }
+    long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
+    long timer = vertx.setTimer(grace, id -> drained.tryComplete());
+    return consumer.unregister()
+        .compose(v -> drained.future())
+        .onComplete(ar -> vertx.cancelTimer(timer))
+        .compose(v -> provider.close());
+  }
+}
