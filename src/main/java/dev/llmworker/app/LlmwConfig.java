@@ -50,6 +50,12 @@ public record LlmwConfig(
       return endpoint.isEmpty() && queueUrl.isEmpty();
     }
 
+    /** Embedded SQS on the given port, whatever endpoint or queue URLs were configured. */
+    public Sqs embeddedOn(int port) {
+      return new Sqs("", region, "", "", "", queueName, resultsQueueName, dlqName, waitTimeSeconds,
+          visibilityTimeoutSeconds, maxConnections, embeddedHost, port, maxReceiveCount);
+    }
+
     public Sqs withEndpoint(String newEndpoint) {
       return new Sqs(newEndpoint, region, queueUrl, resultsQueueUrl, dlqUrl, queueName, resultsQueueName,
           dlqName, waitTimeSeconds, visibilityTimeoutSeconds, maxConnections, embeddedHost, embeddedPort,

@@ -1,12 +1,13 @@
 package dev.llmworker.app;
 
+import dev.llmworker.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code java -jar llm-worker.jar [run|demo|simulate|bench] ...}; {@code run} when no command is given. */
 @Command(name = "llm-worker", mixinStandardHelpOptions = true, version = "llm-worker 0.1.0",
     description = "Runs LLM tasks from AWS SQS at scale, with a live dashboard.",
-    subcommands = {RunCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, BenchCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -17,7 +18,12 @@ public final class Main {
   }
 
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    return execute(new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs a command line; error messages go to {@code err}. */
+  public static int execute(java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main()).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable cause = rootConfigError(e);
       if (cause instanceof ConfigException) {

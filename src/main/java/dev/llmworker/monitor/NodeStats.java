@@ -25,6 +25,10 @@ public final class NodeStats {
   public final LongAdder returned = new LongAdder();
   /** Tasks received by this node's poller and not yet settled. */
   public final AtomicInteger inFlight = new AtomicInteger();
+  /** Tasks handed to workers and not answered yet: what the credits bound. */
+  public final AtomicInteger dispatched = new AtomicInteger();
+  /** The most tasks this node's poller ever had at workers at once (never above capacity). */
+  public final AtomicInteger peakDispatched = new AtomicInteger();
   /** Worker capacity the poller currently counts on (cluster-wide). */
   public final AtomicInteger capacity = new AtomicInteger();
   public final AtomicInteger workerInstances = new AtomicInteger();
@@ -86,6 +90,8 @@ public final class NodeStats {
         .put("worker_busy", workerBusy.get())
         .put("capacity", capacity.get())
         .put("in_flight", inFlight.get())
+        .put("dispatched", dispatched.get())
+        .put("peak_dispatched", peakDispatched.get())
         .put("received", received.sum())
         .put("succeeded", succeeded.sum())
         .put("dead_lettered", deadLettered.sum())

@@ -32,7 +32,8 @@ final class CapacityTracker {
   Future<Void> start() {
     consumer = vertx.eventBus().consumer(Addresses.CAPACITY, m -> update(m.body()));
     pruner = vertx.setPeriodic(1000, id -> prune());
-    return consumer.completion();
+    return consumer.completion()
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.CAPACITY_QUERY, new JsonObject()));
   }
 
   int total() {

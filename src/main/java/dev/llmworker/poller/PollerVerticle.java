@@ -47,6 +47,7 @@ public final class PollerVerticle extends VerticleBase {
   private OutcomeSettler.Batchers batchers;
   private DeliveryOptions taskDelivery;
   private int reserved;
+  private int atWorkers;
   private long lingerTimer = -1;
   private long pausedUntil;
   private int sqsFailures;
@@ -80,8 +81,17 @@ public final class PollerVerticle extends VerticleBase {
     maybePoll();
   }
 
+  /**
+   * Credits are worker slots: tasks at workers plus messages being received. Messages whose outcome is
+   * being written to SQS no longer hold a slot, but they are bounded too (at most one capacity's worth),
+   * so a stalled SQS stops receiving instead of piling messages up in memory.
+   */
   private int freeCredits() {
-    return capacity.total() - inFlight.size() - reserved;
+    int settling = inFlight.size() - atWorkers;
+    if (settling >= Math.max(1, capacity.total())) {
+      return 0;
+    }
+    return capacity.total() - atWorkers - reserved;
   }
 
   /** Starts receives while credits are free; waits briefly for a full batch of 10 to keep SQS calls few. */
@@ -162,13 +172,23 @@ public final class PollerVerticle extends VerticleBase {
     keeper.track(task.receiptHandle);
     stats.received.increment();
     stats.inFlight.incrementAndGet();
+    atWorkers++;
+    stats.peakDispatched.accumulateAndGet(stats.dispatched.incrementAndGet(), Math::max);
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
     vertx.eventBus().<JsonObject>request(Addresses.TASKS, envelope.toJson(), taskDelivery)
         .map(reply -> TaskOutcome.fromJson(reply.body()))
         .otherwise(error -> TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0))
+        .onComplete(ar -> workerAnswered())
         .compose(outcome -> settler.settle(task, outcome)
             .otherwise(Settlement.RETURNED)
             .onSuccess(settlement -> finish(task, outcome, settlement)));
+  }
+
+  /** The worker slot is free again; the message itself stays ours until it is settled in SQS. */
+  private void workerAnswered() {
+    atWorkers--;
+    stats.dispatched.decrementAndGet();
+    maybePoll();
   }
 
   private static String dispatchCode(Throwable error) {

@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String TASKS = "llmw.tasks";
   /** Workers → pollers: periodic capacity announcements ({@code {"worker","capacity"}}). */
   public static final String CAPACITY = "llmw.capacity";
+  /** Pollers → workers: "announce your capacity now" (sent when a poller starts). */
+  public static final String CAPACITY_QUERY = "llmw.capacity.query";
   /** Every node → monitors: a stats snapshot about once a second. */
   public static final String STATS = "llmw.stats";
 

@@ -31,8 +31,10 @@ public final class WorkerVerticle extends VerticleBase {
   private LlmProvider provider;
   private TaskRunner runner;
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> queries;
   private long announcer;
   private int running;
+  private boolean stopping;
   private Promise<Void> drained;
 
   public WorkerVerticle(LlmwConfig config, NodeStats stats) {
@@ -45,14 +47,16 @@ public final class WorkerVerticle extends VerticleBase {
     provider = new OpenAiProvider(vertx, config.provider(), config.worker().concurrency());
     runner = new TaskRunner(vertx, provider, config.retry(), stats);
     consumer = vertx.eventBus().consumer(Addresses.TASKS, this::onTask);
+    queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
     stats.workerInstances.incrementAndGet();
-    return consumer.completion().onSuccess(v -> {
-      announce(config.worker().concurrency());
-      announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce(config.worker().concurrency()));
+    return Future.join(consumer.completion(), queries.completion()).onSuccess(v -> {
+      announce();
+      announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce());
     });
   }
 
-  private void announce(int capacity) {
+  private void announce() {
+    int capacity = stopping ? 0 : config.worker().concurrency();
     vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity));
   }
 
@@ -87,8 +91,9 @@ public final class WorkerVerticle extends VerticleBase {
   /** Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. */
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(announcer);
-    announce(0);
+    announce();
     stats.workerInstances.decrementAndGet();
     waiting.forEach(m -> m.fail(503, "worker stopping"));
     waiting.clear();
@@ -98,7 +103,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
     long timer = vertx.setTimer(grace, id -> drained.tryComplete());
-    return consumer.unregister()
+    return Future.join(consumer.unregister(), queries.unregister())
         .compose(v -> drained.future())
         .onComplete(ar -> vertx.cancelTimer(timer))
         .compose(v -> provider.close());

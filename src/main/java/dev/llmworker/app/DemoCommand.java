@@ -1,0 +1,86 @@
+package dev.llmworker.app;
+
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.sim.LlmSimulator;
+import dev.llmworker.sim.SimulatorOptions;
+import dev.llmworker.sqs.BulkSender;
+import dev.llmworker.task.SampleTasks;
+import io.vertx.core.Vertx;
+import java.util.EnumSet;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Embedded SQS + the built-in LLM simulator + a feeder of sample tasks: see llm-worker work "
+        + "with no account or key. Prints the dashboard URL.")
+final class DemoCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOption config;
+
+  @Option(names = "--tasks", paramLabel = "N", defaultValue = "2000",
+      description = "Sample tasks to enqueue (default ${DEFAULT-VALUE}; 0 = an endless trickle).")
+  int tasks;
+
+  @Option(names = "--latency-ms", paramLabel = "L", defaultValue = "400",
+      description = "Simulated LLM latency (default ${DEFAULT-VALUE}).")
+  int latencyMs;
+
+  @Option(names = "--error-rate", paramLabel = "E", defaultValue = "0.02",
+      description = "Share of simulated LLM calls that fail with 5xx or time out (default ${DEFAULT-VALUE}).")
+  double errorRate;
+
+  @Override
+  public Integer call() throws Exception {
+    if (tasks < 0) {
+      throw new ConfigException("--tasks", "0 or more", tasks);
+    }
+    Vertx vertx = Vertx.vertx();
+    LlmwConfig base = config.load(vertx);
+    LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(latencyMs)
+        .withJitterMs(latencyMs / 2).withErrorRate(errorRate).withHangMs(5_000)).await();
+    LlmwConfig cfg = base
+        .withSqs(base.sqs().embeddedOn(Ports.preferred(base.sqs().embeddedHost(), base.sqs().embeddedPort())))
+        .withProvider(base.provider().local(sim.baseUrl()))
+        .withMonitor(base.monitor().withPort(Ports.preferred(base.monitor().host(), base.monitor().port())));
+    Node node = Node.start(vertx, cfg, EnumSet.allOf(Role.class)).await();
+    System.out.println("llm-worker demo");
+    System.out.println("  LLM simulator: " + sim.baseUrl() + " (" + latencyMs + " ms latency, error rate "
+        + errorRate + ")");
+    node.describe().forEach(line -> System.out.println("  " + line));
+    System.out.println();
+    System.out.println("  Open the dashboard: " + node.monitorUrl());
+    System.out.println("  Stop with Ctrl-C.");
+    startFeeder(vertx, node);
+    vertx.setPeriodic(5000, id -> progress(node.stats()));
+    return RunningNode.runUntilTerminated(vertx,
+        () -> node.stop().eventually(sim::close), cfg.shutdown().graceSeconds(), System.out);
+  }
+
+  private void startFeeder(Vertx vertx, Node node) {
+    BulkSender sender = new BulkSender(node.sqs().operations(), node.queues().tasks());
+    if (tasks == 0) {
+      int[] next = {0};
+      vertx.setPeriodic(1000, id -> vertx.executeBlocking(() -> {
+        sender.send(next[0], 20, n -> SampleTasks.body("demo-", n));
+        next[0] += 20;
+        return null;
+      }));
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      sender.send(0, tasks, n -> SampleTasks.body("demo-", n));
+      return null;
+    }).onSuccess(v -> System.out.println("demo: enqueued " + tasks + " tasks"))
+        .onFailure(e -> System.out.println("demo: enqueueing failed: " + e.getMessage()));
+  }
+
+  private void progress(NodeStats stats) {
+    var s = stats.snapshot();
+    System.out.printf("demo: %d received, %d succeeded, %d dead-lettered, %d returned, %d in flight, %.1f tasks/s%n",
+        s.getLong("received"), s.getLong("succeeded"), s.getLong("dead_lettered"), s.getLong("returned"),
+        s.getLong("in_flight"), s.getDouble("throughput"));
+  }
+
+}

@@ -1,0 +1,50 @@
+package dev.llmworker.bench;
+
+import dev.llmworker.app.ConfigException;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Pre-enqueue N tasks into an embedded SQS, process them against the LLM simulator with latency "
+        + "L and in-flight cap C, and print a summary (with --json the last line is one JSON object).")
+public final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--tasks", paramLabel = "N", defaultValue = "5000", description = "Tasks (default ${DEFAULT-VALUE}).")
+  int tasks;
+
+  @Option(names = "--latency-ms", paramLabel = "L", defaultValue = "200",
+      description = "Simulated LLM latency in ms (default ${DEFAULT-VALUE}).")
+  int latencyMs;
+
+  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "100",
+      description = "Tasks in flight at most: worker instances x concurrency (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(names = "--instances", paramLabel = "I", defaultValue = "1",
+      description = "Worker verticle instances sharing C (default ${DEFAULT-VALUE}).")
+  int instances;
+
+  @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    check("--tasks", tasks, 1, 10_000_000);
+    check("--latency-ms", latencyMs, 1, 600_000);
+    check("--concurrency", concurrency, 1, 100_000);
+    check("--instances", instances, 1, 256);
+    BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances),
+        System.err).run();
+    System.out.println(report.summary());
+    if (json) {
+      System.out.println(report.toJson().encode());
+    }
+    return report.lost() == 0 ? 0 : 1;
+  }
+
+  private static void check(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new ConfigException(option, "an integer from " + min + " to " + max, value);
+    }
+  }
+}

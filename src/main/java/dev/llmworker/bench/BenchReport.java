@@ -1,0 +1,79 @@
+package dev.llmworker.bench;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/** What one bench run measured. */
+public record BenchReport(
+    int tasks,
+    int latencyMs,
+    int concurrency,
+    int instances,
+    double seconds,
+    long sqsCalls,
+    Map<String, Long> sqsCallsByOperation,
+    long p50OverheadMs,
+    long p99OverheadMs,
+    long lost,
+    long duplicates,
+    long duplicateLlmCalls,
+    double cpuMsPerTask,
+    long peakRssMb,
+    int simMaxConcurrent,
+    long deadLettered) {
+
+  public double throughput() {
+    return tasks / seconds;
+  }
+
+  public double ideal() {
+    return concurrency * 1000.0 / latencyMs;
+  }
+
+  public double efficiency() {
+    return throughput() / ideal();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("tasks", tasks)
+        .put("seconds", round(seconds))
+        .put("throughput", round(throughput()))
+        .put("ideal", round(ideal()))
+        .putNull("limit")
+        .put("efficiency", round(efficiency()))
+        .put("sqs_calls_per_task", round((double) sqsCalls / tasks))
+        .put("sqs_calls", new JsonObject(Map.copyOf(sqsCallsByOperation)))
+        .put("p50_overhead_ms", p50OverheadMs)
+        .put("p99_overhead_ms", p99OverheadMs)
+        .put("lost", lost)
+        .put("duplicates", duplicates)
+        .put("duplicate_llm_calls", duplicateLlmCalls)
+        .put("dead_lettered", deadLettered)
+        .put("cpu_ms_per_task", round(cpuMsPerTask))
+        .put("peak_rss_mb", peakRssMb)
+        .put("sim_max_concurrent", simMaxConcurrent)
+        .put("concurrency", concurrency)
+        .put("instances", instances)
+        .put("latency_ms", latencyMs);
+  }
+
+  public String summary() {
+    return String.format("""
+        bench: %d tasks, latency %d ms, concurrency %d (%d worker instances)
+          time            %.2f s
+          throughput      %.1f tasks/s (ideal %.1f, efficiency %.3f)
+          SQS calls/task  %.3f %s
+          overhead        p50 %d ms, p99 %d ms (time in llm-worker beyond the LLM call)
+          CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator)
+          peak RSS        %d MB
+          lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
+        tasks, latencyMs, concurrency, instances, seconds, throughput(), ideal(), efficiency(),
+        (double) sqsCalls / tasks, sqsCallsByOperation, p50OverheadMs, p99OverheadMs, cpuMsPerTask, peakRssMb,
+        lost, duplicates, duplicateLlmCalls, deadLettered, simMaxConcurrent);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

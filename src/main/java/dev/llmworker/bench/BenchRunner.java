@@ -1,0 +1,155 @@
+package dev.llmworker.bench;
+
+import dev.llmworker.app.ConfigLoader;
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.app.Node;
+import dev.llmworker.app.Role;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.sim.LlmSimulator;
+import dev.llmworker.sim.SimulatorOptions;
+import dev.llmworker.sqs.BulkSender;
+import dev.llmworker.sqs.EmbeddedSqs;
+import dev.llmworker.sqs.QueueSetup;
+import dev.llmworker.sqs.QueueUrls;
+import dev.llmworker.sqs.SqsClients;
+import dev.llmworker.task.SampleTasks;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Pre-enqueues N tasks into an embedded SQS, processes them against the simulator at latency L with C
+ * tasks in flight, then reads every result back to count lost and duplicated tasks.
+ */
+public final class BenchRunner {
+  private static final String PREFIX = "bench-";
+
+  public record Options(int tasks, int latencyMs, int concurrency, int instances) {}
+
+  private final Options options;
+  private final PrintStream progress;
+
+  public BenchRunner(Options options, PrintStream progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public BenchReport run() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0)) {
+      LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(options.latencyMs())
+          .withPort(0)).await();
+      LlmwConfig config = config(server.endpoint(), sim.baseUrl());
+      try (SqsClients setup = new SqsClients(config.sqs(), 2)) {
+        QueueUrls queues = new QueueSetup(setup.operations(), config.sqs()).create().await();
+        enqueue(setup, queues);
+        BenchReport report = process(vertx, config, sim, setup, queues);
+        sim.close().await();
+        return report;
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private LlmwConfig config(String endpoint, String providerUrl) {
+    int perInstance = Math.max(1, options.concurrency() / options.instances());
+    JsonObject overrides = new JsonObject()
+        .put("sqs", new JsonObject().put("endpoint", endpoint).put("visibilityTimeoutSeconds", 120))
+        .put("worker", new JsonObject().put("instances", options.instances()).put("concurrency", perInstance))
+        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", ""));
+    return LlmwConfig.parse(ConfigLoader.defaults().mergeIn(overrides, true));
+  }
+
+  private void enqueue(SqsClients setup, QueueUrls queues) throws InterruptedException {
+    long start = System.nanoTime();
+    new BulkSender(setup.operations(), queues.tasks()).send(0, options.tasks(), n -> SampleTasks.body(PREFIX, n));
+    progress.printf("bench: enqueued %d tasks in %.1f s%n", options.tasks(), (System.nanoTime() - start) / 1e9);
+  }
+
+  private BenchReport process(Vertx vertx, LlmwConfig config, LlmSimulator sim, SqsClients setup, QueueUrls queues) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
+    long start = System.nanoTime();
+    Node node = Node.start(vertx, config, EnumSet.of(Role.POLLER, Role.WORKER)).await();
+    NodeStats stats = node.stats();
+    awaitAllSettled(stats);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6;
+    long sqsCalls = stats.sqsCalls();
+    Map<String, Long> byOperation = node.sqs().counter().byOperation();
+    Histogram overhead = stats.overheadHistogram();
+    long deadLettered = stats.deadLettered.sum();
+    node.stop().await();
+    Map<String, Integer> results = readResults(setup, queues);
+    long lines = results.values().stream().mapToLong(Integer::longValue).sum();
+    long lost = options.tasks() - results.size();
+    return new BenchReport(options.tasks(), options.latencyMs(), options.concurrency(), options.instances(), seconds,
+        sqsCalls, byOperation, overhead.getValueAtPercentile(50), overhead.getValueAtPercentile(99), lost,
+        lines - results.size(), sim.stats().duplicateIds(), cpuMs / options.tasks(), peakRssMb(),
+        sim.stats().maxConcurrent(), deadLettered);
+  }
+
+  private void awaitAllSettled(NodeStats stats) {
+    long lastReport = System.nanoTime();
+    long deadline = System.nanoTime() + Math.max(300_000L,
+        (long) options.tasks() * options.latencyMs() / options.concurrency() * 20) * 1_000_000L;
+    while (stats.succeeded.sum() + stats.deadLettered.sum() < options.tasks()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("bench: tasks not done before the deadline: " + stats.snapshot().encode());
+      }
+      if (System.nanoTime() - lastReport > 5_000_000_000L) {
+        lastReport = System.nanoTime();
+        progress.printf("bench: %d / %d done, %d in flight%n", stats.succeeded.sum() + stats.deadLettered.sum(),
+            options.tasks(), stats.inFlight.get());
+      }
+      LockSupport.parkNanos(5_000_000);
+    }
+  }
+
+  /** custom_id → number of result lines, draining the results queue. */
+  private Map<String, Integer> readResults(SqsClients setup, QueueUrls queues) {
+    Map<String, Integer> counts = new HashMap<>();
+    int empty = 0;
+    while (empty < 3) {
+      var messages = setup.operations().receiveMessage(b -> b.queueUrl(queues.results()).maxNumberOfMessages(10)
+          .waitTimeSeconds(0).visibilityTimeout(300)).join().messages();
+      if (messages.isEmpty()) {
+        empty++;
+        continue;
+      }
+      empty = 0;
+      for (Message m : messages) {
+        counts.merge(new JsonObject(m.body()).getString("custom_id"), 1, Integer::sum);
+      }
+      setup.operations().deleteMessageBatch(b -> b.queueUrl(queues.results()).entries(messages.stream()
+          .map(m -> DeleteMessageBatchRequestEntry.builder().id(m.messageId()).receiptHandle(m.receiptHandle())
+              .build()).toList())).join();
+    }
+    return counts;
+  }
+
+  private static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (Exception ignored) {
+      // not Linux: no figure
+    }
+    return -1;
+  }
+}

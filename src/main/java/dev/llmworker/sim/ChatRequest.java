@@ -1,0 +1,94 @@
+package dev.llmworker.sim;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The parts of a chat completion request the simulator uses.
+ *
+ * @param promptTokens     ceil(characters of all message contents / 4), at least 1
+ * @param completionTokens what the answer will cost: min(max_tokens, 16), at least 1
+ * @param budgetTokens     what the request counts against tpm: prompt + max_tokens (16 when absent)
+ */
+record ChatRequest(String model, int promptTokens, int completionTokens, long budgetTokens, String lastUserText,
+    Directives directives) {
+  static final String DEFAULT_MODEL = "sim-1";
+  static final int DEFAULT_MAX_TOKENS = 16;
+  static final int CHARS_PER_TOKEN = 4;
+
+  /** Throws {@link IllegalArgumentException} with a message fit for an OpenAI {@code invalid_request_error}. */
+  static ChatRequest parse(Buffer body) {
+    JsonObject json = object(body);
+    if (!(json.getValue("messages") instanceof JsonArray messages)) {
+      throw new IllegalArgumentException("Missing required parameter: 'messages'.");
+    }
+    long chars = 0;
+    String lastUser = "";
+    Directives directives = Directives.NONE;
+    for (int i = 0; i < messages.size(); i++) {
+      if (!(messages.getValue(i) instanceof JsonObject message)) {
+        throw new IllegalArgumentException("Invalid type for 'messages[" + i + "]': expected an object.");
+      }
+      String text = text(message.getValue("content"));
+      chars += text.length();
+      if (text.contains(Directives.MARKER)) {
+        directives = directives.parse(text);
+      }
+      if ("user".equals(message.getValue("role"))) {
+        lastUser = text;
+      }
+    }
+    long maxTokens = maxTokens(json);
+    int prompt = (int) Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
+    int completion = (int) Math.max(1, Math.min(maxTokens, DEFAULT_MAX_TOKENS));
+    Object model = json.getValue("model");
+    return new ChatRequest(model instanceof String name ? name : DEFAULT_MODEL, prompt, completion,
+        prompt + maxTokens, lastUser, directives);
+  }
+
+  /** A deterministic answer, so callers can check they got the reply to their own prompt. */
+  String answer() {
+    return "Simulated answer to: " + lastUserText.substring(0, Math.min(40, lastUserText.length()));
+  }
+
+  private static JsonObject object(Buffer body) {
+    try {
+      if (body != null && body.length() > 0) {
+        return new JsonObject(body);
+      }
+    } catch (RuntimeException e) {
+      // reported below, like OpenAI does, without the parser's details
+    }
+    throw new IllegalArgumentException("We could not parse the JSON body of your request. The body should be a "
+        + "JSON object with 'model' and 'messages'.");
+  }
+
+  /** Content is a string, null (tool calls), or a list of parts of which the text parts count. */
+  private static String text(Object content) {
+    if (content instanceof String text) {
+      return text;
+    }
+    if (content instanceof JsonArray parts) {
+      StringBuilder text = new StringBuilder();
+      for (Object part : parts) {
+        if (part instanceof JsonObject object && object.getValue("text") instanceof String piece) {
+          text.append(piece);
+        }
+      }
+      return text.toString();
+    }
+    return "";
+  }
+
+  private static long maxTokens(JsonObject json) {
+    Object value = json.getValue("max_completion_tokens", json.getValue("max_tokens"));
+    if (value == null) {
+      return DEFAULT_MAX_TOKENS;
+    }
+    if (!(value instanceof Number number) || number.longValue() < 1) {
+      throw new IllegalArgumentException("Invalid 'max_tokens': expected an integer of 1 or more, got " + value + ".");
+    }
+    return number.longValue();
+  }
+}

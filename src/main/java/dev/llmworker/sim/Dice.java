@@ -1,0 +1,34 @@
+package dev.llmworker.sim;
+
+import java.util.SplittableRandom;
+
+/**
+ * The simulator's chance: a latency and maybe an injected failure per request. Each roll draws in a fixed order,
+ * so the same seed and the same request order give the same sequence. One event loop owns it.
+ */
+final class Dice {
+  static final int[] FAILURES = {500, 503, 504};
+
+  /** @param failure 0 for none, else 500, 503 or 504 (a hang answered by 504) */
+  record Roll(long latencyMs, int failure) {}
+
+  private final SimulatorOptions options;
+  private final SplittableRandom random;
+
+  Dice(SimulatorOptions options) {
+    this.options = options;
+    this.random = new SplittableRandom(options.seed());
+  }
+
+  Roll roll() {
+    int failure = 0;
+    if (options.errorRate() > 0 && random.nextDouble() < options.errorRate()) {
+      failure = FAILURES[random.nextInt(FAILURES.length)];
+    }
+    long latency = options.latencyMs();
+    if (options.jitterMs() > 0) {
+      latency += random.nextLong(-options.jitterMs(), options.jitterMs() + 1);
+    }
+    return new Roll(Math.max(0, latency), failure);
+  }
+}

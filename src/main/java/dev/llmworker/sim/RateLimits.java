@@ -1,0 +1,67 @@
+package dev.llmworker.sim;
+
+import io.vertx.core.MultiMap;
+import java.math.BigDecimal;
+
+/** The rpm and tpm limits, with the OpenAI-style {@code x-ratelimit-*} headers that describe them. */
+final class RateLimits {
+  /** Why a request was turned away and how long until it would fit. */
+  record Rejection(String type, long retryMs, String message) {}
+
+  private final long rpm;
+  private final long tpm;
+  private final RateWindow requests = new RateWindow();
+  private final RateWindow tokens = new RateWindow();
+
+  RateLimits(long rpm, long tpm) {
+    this.rpm = rpm;
+    this.tpm = tpm;
+  }
+
+  /** Counts the request against both windows and returns null, or returns why not; a rejection costs nothing. */
+  Rejection admit(long nowMs, long tokenCost) {
+    if (rpm > 0) {
+      long wait = requests.msUntilRoom(nowMs, 1, rpm);
+      if (wait != 0) {
+        return new Rejection("requests", wait, "Rate limit reached on requests per min (RPM): Limit " + rpm
+            + ", Used " + requests.used(nowMs) + ", Requested 1. Please try again in " + duration(wait) + ".");
+      }
+    }
+    if (tpm > 0) {
+      long wait = tokens.msUntilRoom(nowMs, tokenCost, tpm);
+      if (wait < 0) {
+        return new Rejection("tokens", RateWindow.WINDOW_MS, "Request too large for tokens per min (TPM): Limit "
+            + tpm + ", Requested " + tokenCost + ".");
+      }
+      if (wait > 0) {
+        return new Rejection("tokens", wait, "Rate limit reached on tokens per min (TPM): Limit " + tpm + ", Used "
+            + tokens.used(nowMs) + ", Requested " + tokenCost + ". Please try again in " + duration(wait) + ".");
+      }
+    }
+    requests.add(nowMs, 1);
+    tokens.add(nowMs, tokenCost);
+    return null;
+  }
+
+  void putHeaders(long nowMs, MultiMap headers) {
+    if (rpm > 0) {
+      headers.set("x-ratelimit-limit-requests", String.valueOf(rpm))
+          .set("x-ratelimit-remaining-requests", String.valueOf(Math.max(0, rpm - requests.used(nowMs))))
+          .set("x-ratelimit-reset-requests", duration(requests.msUntilEmpty(nowMs)));
+    }
+    if (tpm > 0) {
+      headers.set("x-ratelimit-limit-tokens", String.valueOf(tpm))
+          .set("x-ratelimit-remaining-tokens", String.valueOf(Math.max(0, tpm - tokens.used(nowMs))))
+          .set("x-ratelimit-reset-tokens", duration(tokens.msUntilEmpty(nowMs)));
+    }
+  }
+
+  /** OpenAI's duration style: {@code 250ms}, {@code 1s}, {@code 59.9s}, {@code 1m0s}. */
+  static String duration(long ms) {
+    if (ms < 1000) {
+      return ms + "ms";
+    }
+    String seconds = BigDecimal.valueOf(ms % 60_000, 3).stripTrailingZeros().toPlainString();
+    return ms >= 60_000 ? ms / 60_000 + "m" + seconds + "s" : seconds + "s";
+  }
+}

@@ -1,0 +1,134 @@
+package dev.llmworker.sim;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How the LLM simulator behaves. A count of 0 means "off": no latency, no limit, no errors.
+ *
+ * @param host      interface to listen on
+ * @param port      port to listen on; 0 picks any free port
+ * @param latencyMs time before a normal answer
+ * @param jitterMs  latency is drawn uniformly from {@code [latencyMs - jitterMs, latencyMs + jitterMs]}, at least 0
+ * @param rpm       requests per sliding minute; 0 = unlimited
+ * @param tpm       tokens per sliding minute (prompt + requested completion); 0 = unlimited
+ * @param errorRate share of requests that fail: a third each 500, 503 and a hang answered by 504
+ * @param seed      seed of the error and jitter draws; the same seed gives the same sequence
+ * @param hangMs    how long an injected timeout holds the request before answering 504
+ */
+public record SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm,
+    double errorRate, long seed, int hangMs) {
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_LATENCY_MS = 200;
+  public static final long DEFAULT_SEED = 42;
+  public static final int DEFAULT_HANG_MS = 30_000;
+
+  /** Keys of {@link #toJson()}, the verticle's deployment config. */
+  static final class Keys {
+    static final String HOST = "host";
+    static final String PORT = "port";
+    static final String LATENCY_MS = "latencyMs";
+    static final String JITTER_MS = "jitterMs";
+    static final String RPM = "rpm";
+    static final String TPM = "tpm";
+    static final String ERROR_RATE = "errorRate";
+    static final String SEED = "seed";
+    static final String HANG_MS = "hangMs";
+
+    private Keys() {}
+  }
+
+  public SimulatorOptions {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException(Keys.HOST + " must not be blank");
+    }
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException(Keys.PORT + " must be between 0 and 65535, got " + port);
+    }
+    requireNotNegative(Keys.LATENCY_MS, latencyMs);
+    requireNotNegative(Keys.JITTER_MS, jitterMs);
+    requireNotNegative(Keys.RPM, rpm);
+    requireNotNegative(Keys.TPM, tpm);
+    requireNotNegative(Keys.HANG_MS, hangMs);
+    if (!(errorRate >= 0 && errorRate <= 1)) { // also rejects NaN
+      throw new IllegalArgumentException(Keys.ERROR_RATE + " must be between 0 and 1, got " + errorRate);
+    }
+  }
+
+  public static SimulatorOptions defaults() {
+    return new SimulatorOptions(DEFAULT_HOST, 0, DEFAULT_LATENCY_MS, 0, 0, 0, 0, DEFAULT_SEED, DEFAULT_HANG_MS);
+  }
+
+  public SimulatorOptions withHost(String host) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withPort(int port) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withLatencyMs(int latencyMs) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withJitterMs(int jitterMs) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withRpm(int rpm) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withTpm(int tpm) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withErrorRate(double errorRate) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withSeed(long seed) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public SimulatorOptions withHangMs(int hangMs) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put(Keys.HOST, host)
+        .put(Keys.PORT, port)
+        .put(Keys.LATENCY_MS, latencyMs)
+        .put(Keys.JITTER_MS, jitterMs)
+        .put(Keys.RPM, rpm)
+        .put(Keys.TPM, tpm)
+        .put(Keys.ERROR_RATE, errorRate)
+        .put(Keys.SEED, seed)
+        .put(Keys.HANG_MS, hangMs);
+  }
+
+  /** Missing keys take their defaults; a wrong type or value throws {@link IllegalArgumentException}. */
+  public static SimulatorOptions fromJson(JsonObject json) {
+    SimulatorOptions d = defaults();
+    try {
+      return new SimulatorOptions(
+          json.getString(Keys.HOST, d.host),
+          json.getInteger(Keys.PORT, d.port),
+          json.getInteger(Keys.LATENCY_MS, d.latencyMs),
+          json.getInteger(Keys.JITTER_MS, d.jitterMs),
+          json.getInteger(Keys.RPM, d.rpm),
+          json.getInteger(Keys.TPM, d.tpm),
+          json.getDouble(Keys.ERROR_RATE, d.errorRate),
+          json.getLong(Keys.SEED, d.seed),
+          json.getInteger(Keys.HANG_MS, d.hangMs));
+    } catch (ClassCastException e) {
+      throw new IllegalArgumentException("simulator options: a value has the wrong type in " + json.encode(), e);
+    }
+  }
+
+  private static void requireNotNegative(String name, int value) {
+    if (value < 0) {
+      throw new IllegalArgumentException(name + " must be 0 or more, got " + value);
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package dev.llmworker.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** The fat jar started as a separate process; its output lines are collected for assertions. */
+public final class JarProcess implements AutoCloseable {
+  public static final Path JAR = Path.of("target", "llm-worker.jar");
+
+  private final Process process;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+
+  private JarProcess(Process process) {
+    this.process = process;
+    Thread reader = new Thread(this::readOutput, "jar-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  public static JarProcess start(Map<String, String> env, String... args) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: run the integration tests with mvn verify");
+    }
+    List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(k -> k.startsWith("LLMW_"));
+    builder.environment().putAll(env);
+    return new JarProcess(builder.start());
+  }
+
+  private static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void readOutput() {
+    try (BufferedReader in = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        lines.add(line);
+      }
+    } catch (IOException ignored) {
+      // process ended
+    }
+  }
+
+  /** The first output line matching, waiting up to {@code timeout}. */
+  public String awaitLine(Predicate<String> match, Duration timeout) {
+    Eventually.await(timeout, () -> lines.stream().anyMatch(match) || !process.isAlive(), this::output);
+    return lines.stream().filter(match).findFirst()
+        .orElseThrow(() -> new AssertionError("process ended without the expected line:\n" + output()));
+  }
+
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("process still running after " + timeout + ":\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  /** SIGTERM, as on a deploy or Ctrl-C. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  public String output() {
+    return String.join("\n", lines);
+  }
+
+  @Override
+  public void close() {
+    process.destroyForcibly();
+  }
+}

@@ -1,0 +1,73 @@
+package dev.llmworker.support;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.app.Node;
+import dev.llmworker.app.Role;
+import dev.llmworker.sim.LlmSimulator;
+import dev.llmworker.sim.SimulatorOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/** A whole pipeline for one test: real ElasticMQ, the real simulator over HTTP, and one llm-worker node. */
+public final class Stack implements AutoCloseable {
+  public final Vertx vertx = Vertx.vertx();
+  public final SqsFixture sqs;
+  public final LlmSimulator sim;
+  public Node node;
+
+  public Stack(int visibilityTimeoutSeconds, int maxReceiveCount, SimulatorOptions simOptions) {
+    this.sqs = SqsFixture.start(visibilityTimeoutSeconds, maxReceiveCount);
+    this.sim = SqsFixture.await(LlmSimulator.start(vertx, simOptions.withPort(0)));
+  }
+
+  /** Starts the node against {@code endpoint} (ElasticMQ itself, or a proxy in front of it). */
+  public Node startNode(String endpoint, UnaryOperator<JsonObject> overrides) {
+    JsonObject json = overrides.apply(TestConfig.base(endpoint, sim.baseUrl()));
+    LlmwConfig config = TestConfig.with(json);
+    node = SqsFixture.await(Node.start(vertx, config, EnumSet.allOf(Role.class)));
+    return node;
+  }
+
+  public Node startNode(UnaryOperator<JsonObject> overrides) {
+    return startNode(sqs.server.endpoint(), overrides);
+  }
+
+  /** Result lines by custom_id (drains the results queue). */
+  public Map<String, List<JsonObject>> results() {
+    Map<String, List<JsonObject>> byId = new HashMap<>();
+    for (Message m : sqs.drain(sqs.queues.results())) {
+      JsonObject line = new JsonObject(m.body());
+      byId.computeIfAbsent(String.valueOf(line.getValue("custom_id")), k -> new java.util.ArrayList<>()).add(line);
+    }
+    return byId;
+  }
+
+  /** received = succeeded + dead_lettered + returned + in_flight, always. */
+  public void assertCountersAddUp() {
+    JsonObject s = node.stats().snapshot();
+    long sum = s.getLong("succeeded") + s.getLong("dead_lettered") + s.getLong("returned") + s.getLong("in_flight");
+    if (s.getLong("received") != sum) {
+      throw new AssertionError("counters do not add up: " + s.encode());
+    }
+  }
+
+  public long settled() {
+    return node.stats().succeeded.sum() + node.stats().deadLettered.sum();
+  }
+
+  @Override
+  public void close() {
+    if (node != null) {
+      SqsFixture.await(node.stop());
+    }
+    SqsFixture.await(sim.close());
+    SqsFixture.await(vertx.close());
+    sqs.close();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.llmworker.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class TaskDecoderTest {
+  private final TaskDecoder decoder = new TaskDecoder("default", Set.of("default"));
+
+  @Test
+  @DisplayName("an OpenAI Batch API input line decodes unchanged")
+  void batchLine() {
+    Task task = decoder.decode("{\"custom_id\":\"t-1\",\"method\":\"POST\",\"url\":\"/v1/chat/completions\","
+        + "\"body\":{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"max_tokens\":64}}");
+    assertEquals("t-1", task.customId());
+    assertEquals("/v1/chat/completions", task.url());
+    assertEquals("gpt-4o-mini", task.model());
+    assertEquals("default", task.provider());
+    assertEquals(64, task.body().getInteger("max_tokens"));
+  }
+
+  @ParameterizedTest(name = "{0} is rejected as {1}")
+  @DisplayName("poison input is rejected with a code and a readable reason")
+  @CsvSource(delimiter = '|', value = {
+      "{not json|invalid_json",
+      "'   '|empty_body",
+      "[1,2]|not_an_object",
+      "\u0000\u0001\u00ff garbage|invalid_json",
+      "{\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|missing_custom_id",
+      "{\"custom_id\":\"a\",\"url\":\"https://evil.example/v1/chat/completions\",\"body\":{}}|bad_url",
+      "{\"custom_id\":\"a\",\"url\":\"//evil.example/x\",\"body\":{}}|bad_url",
+      "{\"custom_id\":\"a\",\"url\":\"/v1/embeddings\",\"body\":{}}|unsupported_url",
+      "{\"custom_id\":\"a\",\"method\":\"GET\",\"url\":\"/v1/chat/completions\",\"body\":{}}|bad_method",
+      "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\"}|missing_body",
+      "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[]}}|missing_messages",
+      "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":[{}]}}|missing_model",
+      "{\"custom_id\":\"a\",\"provider\":\"other\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|unknown_provider"
+  })
+  void poison(String body, String code) {
+    TaskRejected rejected = assertThrows(TaskRejected.class, () -> decoder.decode(body));
+    assertEquals(code, rejected.code());
+    assertTrue(rejected.getMessage().length() > 10 && !rejected.getMessage().contains("\n"), rejected.getMessage());
+  }
+
+  @Test
+  @DisplayName("reasons are clipped to one short line")
+  void clip() {
+    String clipped = TaskDecoder.clip("a\nb" + "x".repeat(1000));
+    assertTrue(clipped.length() <= 201 && !clipped.contains("\n"));
+  }
+}
