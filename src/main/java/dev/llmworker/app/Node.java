@@ -154,7 +154,7 @@ public final class Node {
   private Future<Void> undeploy(String id) {
     return id == null ? Future.succeededFuture()
         : vertx.undeploy(id).recover(e -> {
-          LOG.warn("undeploy failed: {}", e.getMessage());
+          LOG.warn("undeploy failed", e);
           return Future.succeededFuture();
         });
   }

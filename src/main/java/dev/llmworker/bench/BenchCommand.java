@@ -24,6 +24,10 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Worker verticle instances sharing C (default ${DEFAULT-VALUE}).")
   int instances;
 
+  @Option(names = "--warmup", paramLabel = "W", defaultValue = "2000",
+      description = "Tasks processed first and not measured: JIT compilation, pools (default ${DEFAULT-VALUE}).")
+  int warmup;
+
   @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
   boolean json;
 
@@ -33,7 +37,8 @@ public final class BenchCommand implements Callable<Integer> {
     check("--latency-ms", latencyMs, 1, 600_000);
     check("--concurrency", concurrency, 1, 100_000);
     check("--instances", instances, 1, 256);
-    BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances),
+    check("--warmup", warmup, 0, 10_000_000);
+    BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances, warmup),
         System.err).run();
     System.out.println(report.summary());
     if (json) {

@@ -6,6 +6,7 @@ import java.util.Map;
 /** What one bench run measured. */
 public record BenchReport(
     int tasks,
+    int warmup,
     int latencyMs,
     int concurrency,
     int instances,
@@ -20,7 +21,8 @@ public record BenchReport(
     double cpuMsPerTask,
     long peakRssMb,
     int simMaxConcurrent,
-    long deadLettered) {
+    long deadLettered,
+    Map<String, Double> cpuMsPerTaskByThread) {
 
   public double throughput() {
     return tasks / seconds;
@@ -37,6 +39,7 @@ public record BenchReport(
   public JsonObject toJson() {
     return new JsonObject()
         .put("tasks", tasks)
+        .put("warmup_tasks", warmup)
         .put("seconds", round(seconds))
         .put("throughput", round(throughput()))
         .put("ideal", round(ideal()))
@@ -51,6 +54,7 @@ public record BenchReport(
         .put("duplicate_llm_calls", duplicateLlmCalls)
         .put("dead_lettered", deadLettered)
         .put("cpu_ms_per_task", round(cpuMsPerTask))
+        .put("cpu_ms_per_task_by_thread", byThread())
         .put("peak_rss_mb", peakRssMb)
         .put("sim_max_concurrent", simMaxConcurrent)
         .put("concurrency", concurrency)
@@ -60,17 +64,23 @@ public record BenchReport(
 
   public String summary() {
     return String.format("""
-        bench: %d tasks, latency %d ms, concurrency %d (%d worker instances)
+        bench: %d tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances)
           time            %.2f s
           throughput      %.1f tasks/s (ideal %.1f, efficiency %.3f)
           SQS calls/task  %.3f %s
           overhead        p50 %d ms, p99 %d ms (time in llm-worker beyond the LLM call)
-          CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator)
+          CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator) %s
           peak RSS        %d MB
-          lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
-        tasks, latencyMs, concurrency, instances, seconds, throughput(), ideal(), efficiency(),
-        (double) sqsCalls / tasks, sqsCallsByOperation, p50OverheadMs, p99OverheadMs, cpuMsPerTask, peakRssMb,
+          over all tasks: lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
+        tasks, warmup, latencyMs, concurrency, instances, seconds, throughput(), ideal(), efficiency(),
+        (double) sqsCalls / tasks, sqsCallsByOperation, p50OverheadMs, p99OverheadMs, cpuMsPerTask, byThread(), peakRssMb,
         lost, duplicates, duplicateLlmCalls, deadLettered, simMaxConcurrent);
+  }
+
+  private JsonObject byThread() {
+    JsonObject out = new JsonObject();
+    cpuMsPerTaskByThread.forEach((group, ms) -> out.put(group, round(ms)));
+    return out;
   }
 
   private static double round(double v) {

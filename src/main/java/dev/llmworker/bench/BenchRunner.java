@@ -34,7 +34,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class BenchRunner {
   private static final String PREFIX = "bench-";
 
-  public record Options(int tasks, int latencyMs, int concurrency, int instances) {}
+  /** {@code warmup} tasks are processed first and not measured (JIT compilation, connection pools). */
+  public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup) {
+    int total() {
+      return tasks + warmup;
+    }
+  }
 
   private final Options options;
   private final PrintStream progress;
@@ -73,46 +78,63 @@ public final class BenchRunner {
 
   private void enqueue(SqsClients setup, QueueUrls queues) throws InterruptedException {
     long start = System.nanoTime();
-    new BulkSender(setup.operations(), queues.tasks()).send(0, options.tasks(), n -> SampleTasks.body(PREFIX, n));
-    progress.printf("bench: enqueued %d tasks in %.1f s%n", options.tasks(), (System.nanoTime() - start) / 1e9);
+    new BulkSender(setup.operations(), queues.tasks()).send(0, options.total(), n -> SampleTasks.body(PREFIX, n));
+    progress.printf("bench: enqueued %d tasks (%d of them warm-up) in %.1f s%n", options.total(), options.warmup(),
+        (System.nanoTime() - start) / 1e9);
   }
 
   private BenchReport process(Vertx vertx, LlmwConfig config, LlmSimulator sim, SqsClients setup, QueueUrls queues) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    long cpuStart = os.getProcessCpuTime();
-    long start = System.nanoTime();
     Node node = Node.start(vertx, config, EnumSet.of(Role.POLLER, Role.WORKER)).await();
     NodeStats stats = node.stats();
-    awaitAllSettled(stats);
+    awaitSettled(stats, options.warmup());
+    long cpuStart = os.getProcessCpuTime();
+    ThreadCpu threadCpu = new ThreadCpu();
+    Map<String, Long> callsBefore = node.sqs().counter().byOperation();
+    Histogram overheadBefore = stats.overheadHistogram();
+    long deadBefore = stats.deadLettered.sum();
+    long start = System.nanoTime();
+    awaitSettled(stats, options.total());
     double seconds = (System.nanoTime() - start) / 1e9;
     double cpuMs = (os.getProcessCpuTime() - cpuStart) / 1e6;
-    long sqsCalls = stats.sqsCalls();
-    Map<String, Long> byOperation = node.sqs().counter().byOperation();
+    Map<String, Double> cpuByThread = new java.util.TreeMap<>();
+    threadCpu.sinceStartMs().forEach((group, ms) -> cpuByThread.put(group, ms / options.tasks()));
+    Map<String, Long> byOperation = new java.util.TreeMap<>();
+    node.sqs().counter().byOperation().forEach((op, n) -> {
+      long delta = n - callsBefore.getOrDefault(op, 0L);
+      if (delta > 0) {
+        byOperation.put(op, delta);
+      }
+    });
+    long sqsCalls = byOperation.values().stream().mapToLong(Long::longValue).sum();
     Histogram overhead = stats.overheadHistogram();
-    long deadLettered = stats.deadLettered.sum();
+    overhead.subtract(overheadBefore);
+    long deadLettered = stats.deadLettered.sum() - deadBefore;
     node.stop().await();
     Map<String, Integer> results = readResults(setup, queues);
     long lines = results.values().stream().mapToLong(Integer::longValue).sum();
-    long lost = options.tasks() - results.size();
-    return new BenchReport(options.tasks(), options.latencyMs(), options.concurrency(), options.instances(), seconds,
+    long lost = options.total() - results.size();
+    return new BenchReport(options.tasks(), options.warmup(), options.latencyMs(), options.concurrency(),
+        options.instances(), seconds,
         sqsCalls, byOperation, overhead.getValueAtPercentile(50), overhead.getValueAtPercentile(99), lost,
         lines - results.size(), sim.stats().duplicateIds(), cpuMs / options.tasks(), peakRssMb(),
-        sim.stats().maxConcurrent(), deadLettered);
+        sim.stats().maxConcurrent(), deadLettered, cpuByThread);
   }
 
-  private void awaitAllSettled(NodeStats stats) {
+  private void awaitSettled(NodeStats stats, int count) {
     long lastReport = System.nanoTime();
     long deadline = System.nanoTime() + Math.max(300_000L,
-        (long) options.tasks() * options.latencyMs() / options.concurrency() * 20) * 1_000_000L;
-    while (stats.succeeded.sum() + stats.deadLettered.sum() < options.tasks()) {
+        (long) options.total() * options.latencyMs() / options.concurrency() * 20) * 1_000_000L;
+    while (stats.succeeded.sum() + stats.deadLettered.sum() < count) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("bench: tasks not done before the deadline: " + stats.snapshot().encode());
+        throw new IllegalStateException("bench: " + count + " tasks not done before the deadline: "
+            + stats.snapshot().encode());
       }
       if (System.nanoTime() - lastReport > 5_000_000_000L) {
         lastReport = System.nanoTime();
         progress.printf("bench: %d / %d done, %d in flight%n", stats.succeeded.sum() + stats.deadLettered.sum(),
-            options.tasks(), stats.inFlight.get());
+            options.total(), stats.inFlight.get());
       }
       LockSupport.parkNanos(5_000_000);
     }

@@ -57,7 +57,7 @@ public final class NodeStats {
     this.sqsCalls = source;
   }
 
-  /** One task settled by this node's poller: total time since receive, and the part spent in the LLM call. */
+  /** One task done: receive to result stored, and the part of it spent in LLM calls. */
   public void recordSettled(long endToEnd, long llm) {
     endToEndMs.recordValue(clamp(endToEnd));
     overheadMs.recordValue(clamp(endToEnd - llm));

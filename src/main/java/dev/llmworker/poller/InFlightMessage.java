@@ -10,6 +10,8 @@ final class InFlightMessage {
   final String body;
   final int receiveCount;
   final long receivedAtNanos = System.nanoTime();
+  /** When the result line was accepted by the results queue (0 until then). */
+  long storedAtNanos;
 
   InFlightMessage(Message message) {
     this.messageId = message.messageId();
@@ -19,8 +21,10 @@ final class InFlightMessage {
     this.receiveCount = parse(count);
   }
 
-  long ageMs() {
-    return (System.nanoTime() - receivedAtNanos) / 1_000_000;
+  /** Receive to result stored: how long the task took end to end, as a consumer of results sees it. */
+  long endToEndMs() {
+    long end = storedAtNanos > 0 ? storedAtNanos : System.nanoTime();
+    return (end - receivedAtNanos) / 1_000_000;
   }
 
   private static int parse(String count) {

@@ -46,6 +46,7 @@ final class OutcomeSettler {
 
   private io.vertx.core.Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
     return out.results().add(OutgoingMessage.of(outcome.resultLine()))
+        .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
         .recover(error -> {
           LOG.warn("task {}: result not stored ({}); returning the message", outcome.customId(), error.getMessage());

@@ -113,7 +113,8 @@ public final class PollerVerticle extends VerticleBase {
     if (lingerTimer < 0) {
       lingerTimer = vertx.setTimer(config.poller().receiveLingerMs(), id -> {
         lingerTimer = -1;
-        if (!stopping && freeCredits() > 0 && receives.size() < config.poller().maxConcurrentReceives()) {
+        if (!stopping && System.currentTimeMillis() >= pausedUntil && freeCredits() > 0
+            && receives.size() < config.poller().maxConcurrentReceives()) {
           receive(Math.min(10, freeCredits()));
         }
         maybePoll();
@@ -122,6 +123,11 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private void receive(int count) {
+    if (lingerTimer >= 0) {
+      // the credits a pending linger was waiting for are taken now; lingering starts afresh for the next ones
+      vertx.cancelTimer(lingerTimer);
+      lingerTimer = -1;
+    }
     CompletableFuture<ReceiveMessageResponse> call = sqs.polling().receiveMessage(b -> b
         .queueUrl(queues.tasks())
         .maxNumberOfMessages(count)
@@ -208,7 +214,7 @@ public final class PollerVerticle extends VerticleBase {
     switch (settlement) {
       case SUCCEEDED -> {
         stats.succeeded.increment();
-        stats.recordSettled(task.ageMs(), outcome.llmMs());
+        stats.recordSettled(task.endToEndMs(), outcome.llmMs());
       }
       case DEAD_LETTERED -> stats.deadLettered.increment();
       case RETURNED -> stats.returned.increment();
@@ -224,7 +230,7 @@ public final class PollerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    receives.keySet().forEach(call -> call.cancel(true));
+    List.copyOf(receives.keySet()).forEach(call -> call.cancel(true));
     drained = Promise.promise();
     if (inFlight.isEmpty()) {
       drained.complete();

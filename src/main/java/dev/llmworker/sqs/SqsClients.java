@@ -3,6 +3,7 @@ package dev.llmworker.sqs;
 import dev.llmworker.app.LlmwConfig;
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -11,7 +12,9 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.SqsAsyncClientBuilder;
@@ -24,6 +27,8 @@ public final class SqsClients implements AutoCloseable {
   private final SqsAsyncClient polling;
   private final SqsAsyncClient operations;
   private final SqsCallCounter counter = new SqsCallCounter();
+  /** One small I/O thread group for both clients: on a few cores, more threads only add switching. */
+  private final SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().numberOfThreads(2).build();
 
   public SqsClients(LlmwConfig.Sqs config, int concurrentPolls) {
     this.polling = build(config, concurrentPolls + 2, Duration.ofSeconds(config.waitTimeSeconds() + 15L));
@@ -49,7 +54,13 @@ public final class SqsClients implements AutoCloseable {
         .region(Region.of(config.region()))
         .credentialsProvider(credentials(config.endpoint()))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
+        // our continuations only hop to a Vert.x context: no need for the SDK's extra completion thread pool
+        .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
+            (Executor) Runnable::run))
+        // MD5 of every body on send and receive costs CPU per message and buys nothing over TLS/loopback
+        .checksumValidationEnabled(false)
         .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .eventLoopGroup(eventLoops)
             .maxConcurrency(connections)
             .maxPendingConnectionAcquires(100_000)
             .readTimeout(readTimeout)
@@ -87,5 +98,6 @@ public final class SqsClients implements AutoCloseable {
   public void close() {
     polling.close();
     operations.close();
+    eventLoops.eventLoopGroup().shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

@@ -49,7 +49,7 @@ public final class TaskDecoder {
       }
       throw new TaskRejected("not_an_object", "the message body is JSON but not an object", null);
     } catch (DecodeException e) {
-      throw new TaskRejected("invalid_json", "the message body is not valid JSON: " + clip(e.getMessage()), null);
+      throw new TaskRejected("invalid_json", "the message body is not valid JSON: " + jsonProblem(e), null);
     }
   }
 
@@ -87,6 +87,13 @@ public final class TaskDecoder {
           + " is not configured; configured: " + knownProviders, customId);
     }
     return name;
+  }
+
+  /** Jackson's first sentence ("Unexpected character ..."), without the parser's source dump. */
+  private static String jsonProblem(DecodeException e) {
+    String message = String.valueOf(e.getMessage()).replaceFirst("^Failed to decode:\\s*", "");
+    int at = message.indexOf(" at [Source");
+    return clip(at > 0 ? message.substring(0, at) : message);
   }
 
   /** Keeps reasons short and single-line: they travel as SQS message attributes and log lines. */
