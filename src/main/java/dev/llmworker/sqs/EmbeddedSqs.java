@@ -4,6 +4,10 @@ import dev.llmworker.app.ConfigException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
+import scala.concurrent.Await;
+import scala.concurrent.duration.Duration;
 import org.elasticmq.NodeAddress;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -26,6 +30,10 @@ public final class EmbeddedSqs implements AutoCloseable {
 
   /** @param port 0 picks a free port */
   public static EmbeddedSqs start(String host, int port) {
+    // llm-worker stops the server itself, in order (after the poller has flushed its acks). Pekko's own JVM
+    // shutdown hook would terminate the actor system underneath that stop, which then never completes.
+    System.setProperty("pekko.coordinated-shutdown.run-by-jvm-shutdown-hook", "off");
+    System.setProperty("pekko.jvm-shutdown-hooks", "off");
     int chosen = port == 0 ? freePort(host) : port;
     ensureFree(host, chosen);
     SQSRestServer server = SQSRestServerBuilder.withInterface(host)
@@ -45,9 +53,17 @@ public final class EmbeddedSqs implements AutoCloseable {
     return port;
   }
 
+  /**
+   * Stops the server, waiting at most 2 s: the server lets a long poll that a departed client left behind run
+   * out its wait time (up to 20 s), and there is nothing to flush in an in-memory queue.
+   */
   @Override
   public void close() {
-    server.stopAndWait();
+    try {
+      Await.result(server.stopAndGetFuture().apply(), Duration.create(2, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      LoggerFactory.getLogger(EmbeddedSqs.class).debug("embedded SQS still finishing long polls: {}", e.toString());
+    }
   }
 
   private static int freePort(String host) {

@@ -94,10 +94,13 @@ public final class SqsClients implements AutoCloseable {
     return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 
+  /** Blocking (waits up to 3 s for connections to close): call from a worker or main thread. */
   @Override
   public void close() {
     polling.close();
     operations.close();
-    eventLoops.eventLoopGroup().shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+    // wait for the connections to be closed, so that a server stopping next (embedded SQS) sees none open
+    eventLoops.eventLoopGroup().shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+        .awaitUninterruptibly(3, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

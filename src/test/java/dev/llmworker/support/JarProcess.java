@@ -19,10 +19,11 @@ public final class JarProcess implements AutoCloseable {
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Thread reader;
 
   private JarProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readOutput, "jar-output");
+    this.reader = new Thread(this::readOutput, "jar-output");
     reader.setDaemon(true);
     reader.start();
   }
@@ -66,12 +67,13 @@ public final class JarProcess implements AutoCloseable {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new AssertionError("process still running after " + timeout + ":\n" + output());
     }
+    reader.join(5000); // the last lines may still be in the pipe
     return process.exitValue();
   }
 
   /** SIGTERM, as on a deploy or Ctrl-C. */
   public void terminate() {
-    process.destroy();
+    process.toHandle().destroy(); // Process.destroy() would also close our end of its output
   }
 
   public String output() {
