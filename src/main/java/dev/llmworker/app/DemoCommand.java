@@ -31,6 +31,8 @@ final class DemoCommand implements Callable<Integer> {
       description = "Share of simulated LLM calls that fail with 5xx or time out (default ${DEFAULT-VALUE}).")
   double errorRate;
 
+  private String lastProgress = "";
+
   @Override
   public Integer call() throws Exception {
     if (tasks < 0) {
@@ -76,11 +78,20 @@ final class DemoCommand implements Callable<Integer> {
         .onFailure(e -> System.out.println("demo: enqueueing failed: " + e.getMessage()));
   }
 
+  /** A progress line every few seconds while something changes, and one line when all sample tasks are done. */
   private void progress(NodeStats stats) {
     var s = stats.snapshot();
-    System.out.printf("demo: %d received, %d succeeded, %d dead-lettered, %d returned, %d in flight, %.1f tasks/s%n",
+    String line = String.format("demo: %d received, %d succeeded, %d dead-lettered, %d returned, %d in flight",
         s.getLong("received"), s.getLong("succeeded"), s.getLong("dead_lettered"), s.getLong("returned"),
-        s.getLong("in_flight"), s.getDouble("throughput"));
+        s.getLong("in_flight"));
+    if (line.equals(lastProgress)) {
+      return;
+    }
+    lastProgress = line;
+    System.out.printf("%s, %.1f tasks/s%n", line, s.getDouble("throughput"));
+    if (tasks > 0 && s.getLong("succeeded") + s.getLong("dead_lettered") >= tasks) {
+      System.out.printf("demo: all %d tasks done; results are in the llm-results queue. Ctrl-C to stop.%n", tasks);
+    }
   }
 
 }
