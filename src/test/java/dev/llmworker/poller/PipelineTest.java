@@ -156,6 +156,34 @@ class PipelineTest {
   }
 
   @Test
+  @DisplayName("a task still failing after the in-process attempts goes back to SQS with a delay and succeeds later; "
+      + "one failing on every receive is dead-lettered after maxReceiveCount with the reason")
+  void returnsAndGivingUp() throws Exception {
+    stack = new Stack(30, 2, SimulatorOptions.defaults().withLatencyMs(5));
+    stack.startNode(json -> json.put("retry", json.getJsonObject("retry").put("inProcessMaxAttempts", 2)));
+    stack.sqs.enqueue(1, n -> task("flaky", "fails three times [[sim:fail_first=3]] [[sim:fail_status=503]]"));
+    stack.sqs.enqueue(1, n -> task("broken", "always down [[sim:status=503]]"));
+    awaitSettled(2, Duration.ofSeconds(60));
+    awaitEmpty(stack.sqs.queues.tasks());
+
+    Map<String, List<JsonObject>> results = stack.results();
+    JsonObject flaky = results.get("flaky").get(0);
+    assertEquals(200, flaky.getJsonObject("response").getInteger("status_code"));
+    assertEquals(4, stack.sim.stats().countFor("flaky"), "2 calls on each of 2 receives");
+    JsonObject broken = results.get("broken").get(0);
+    assertEquals("provider_503", broken.getJsonObject("error").getString("code"));
+    assertTrue(broken.getJsonObject("error").getString("message").startsWith("gave up after 2 receives"),
+        broken.encode());
+    List<Message> dead = stack.sqs.drain(stack.sqs.queues.dlq());
+    assertEquals(1, dead.size());
+    assertEquals("2", dead.get(0).messageAttributes().get("llmw-receive-count").stringValue());
+    assertEquals(2, stack.node.stats().returned.sum(), "each task was given back once");
+    assertEquals(1, stack.node.stats().succeeded.sum());
+    assertEquals(1, stack.node.stats().deadLettered.sum());
+    stack.assertCountersAddUp();
+  }
+
+  @Test
   @DisplayName("SQS unreachable for a few seconds mid-run: processing resumes by itself and nothing is lost")
   void sqsOutage() throws Exception {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(50));
