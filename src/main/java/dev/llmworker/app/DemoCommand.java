@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
     startFeeder(vertx, node);
     vertx.setPeriodic(5000, id -> progress(node.stats()));
     return RunningNode.runUntilTerminated(vertx,
-        () -> node.stop().eventually(sim::close), cfg.shutdown().graceSeconds(), System.out);
+        () -> node.stop().eventually(sim::close), node::hurry, cfg.shutdown().graceSeconds(), System.out);
   }
 
   private void startFeeder(Vertx vertx, Node node) {

@@ -63,7 +63,7 @@ public record LlmwConfig(
     }
   }
 
-  public record Poller(int maxConcurrentReceives, int receiveLingerMs, int flushIntervalMs) {}
+  public record Poller(int maxConcurrentReceives, int receiveLingerMs, int flushIntervalMs, int maxBackingOffPercent) {}
 
   public record Worker(int instances, int concurrency, int taskTimeoutSeconds) {
     public int capacity() {
@@ -72,7 +72,7 @@ public record LlmwConfig(
   }
 
   public record Retry(
-      int inProcessMaxAttempts, int baseDelayMs, int maxDelayMs, int returnBaseSeconds, int returnMaxSeconds) {}
+      int inProcessMaxAttempts, int rateLimitedMaxAttempts, int baseDelayMs, int maxDelayMs, int returnBaseSeconds, int returnMaxSeconds) {}
 
   /** The LLM provider. The API key itself is never stored here: only the name of the variable holding it. */
   public record Provider(
@@ -128,13 +128,15 @@ public record LlmwConfig(
     Poller poller = new Poller(
         r.integer("poller.maxConcurrentReceives", 1, 100),
         r.integer("poller.receiveLingerMs", 0, 10_000),
-        r.integer("poller.flushIntervalMs", 1, 10_000));
+        r.integer("poller.flushIntervalMs", 1, 10_000),
+        r.integer("poller.maxBackingOffPercent", 0, 100));
     Worker worker = new Worker(
         r.integer("worker.instances", 0, 256),
         r.integer("worker.concurrency", 1, 10_000),
         r.integer("worker.taskTimeoutSeconds", 1, 43_200));
     Retry retry = new Retry(
         r.integer("retry.inProcessMaxAttempts", 1, 100),
+        r.integer("retry.rateLimitedMaxAttempts", 1, 1000),
         r.integer("retry.baseDelayMs", 1, 3_600_000),
         r.integer("retry.maxDelayMs", 1, 3_600_000),
         r.integer("retry.returnBaseSeconds", 0, 43_200),

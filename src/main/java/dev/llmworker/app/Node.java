@@ -12,6 +12,8 @@ import dev.llmworker.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,12 +133,18 @@ public final class Node {
     return monitor == null ? null : "http://" + config.monitor().host() + ":" + monitor.port() + "/";
   }
 
+  /**
+   * Graceful stop: workers take no more tasks and hand back those not started; the poller lets running tasks
+   * finish within {@code shutdown.graceSeconds} and gives the rest back to SQS; then everything closes.
+   */
   public Future<Void> stop() {
     deployed = false;
     if (publisher >= 0) {
       vertx.cancelTimer(publisher);
     }
+    shutdownPhase("drain");
     return undeploy(pollerId)
+        .onComplete(ar -> shutdownPhase("hurry"))
         .compose(v -> undeploy(workersId))
         .compose(v -> undeploy(monitorId))
         .eventually(() -> vertx.executeBlocking(() -> {
@@ -149,6 +157,16 @@ public final class Node {
           return null;
         }))
         .mapEmpty();
+  }
+
+  /** A second SIGTERM: stop waiting for running tasks, give them back to SQS now. */
+  public void hurry() {
+    shutdownPhase("hurry");
+  }
+
+  private void shutdownPhase(String phase) {
+    vertx.eventBus().publish(Addresses.SHUTDOWN, new JsonObject().put("phase", phase),
+        new DeliveryOptions().setLocalOnly(true));
   }
 
   private Future<Void> undeploy(String id) {

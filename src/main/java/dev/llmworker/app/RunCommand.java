@@ -26,7 +26,8 @@ final class RunCommand implements Callable<Integer> {
       Node node = Node.start(vertx, cfg, Role.parse(roles)).await();
       System.out.println("llm-worker running");
       node.describe().forEach(line -> System.out.println("  " + line));
-      return RunningNode.runUntilTerminated(vertx, node::stop, cfg.shutdown().graceSeconds(), System.out);
+      return RunningNode.runUntilTerminated(vertx, node::stop, node::hurry, cfg.shutdown().graceSeconds(),
+          System.out);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;

@@ -33,6 +33,8 @@ public final class NodeStats {
   public final AtomicInteger capacity = new AtomicInteger();
   public final AtomicInteger workerInstances = new AtomicInteger();
   public final AtomicInteger workerBusy = new AtomicInteger();
+  /** Tasks at this node's workers waiting for a retry backoff (throttling, transient errors). */
+  public final AtomicInteger backingOff = new AtomicInteger();
   /** In-process retries of provider calls (429, 5xx, timeouts). */
   public final LongAdder retried = new LongAdder();
   public final LongAdder rateLimited = new LongAdder();
@@ -97,6 +99,7 @@ public final class NodeStats {
         .put("dead_lettered", deadLettered.sum())
         .put("returned", returned.sum())
         .put("retried", retried.sum())
+        .put("backing_off", backingOff.get())
         .put("rate_limited", rateLimited.sum())
         .put("llm_calls", llmCalls.sum())
         .put("throughput", throughput.perSecond())

@@ -15,7 +15,7 @@ import java.util.Map;
 final class CapacityTracker {
   static final long EXPIRY_MS = 3500;
 
-  private record Announcement(int capacity, long seenAt) {}
+  private record Announcement(int capacity, int backingOff, long seenAt) {}
 
   private final Vertx vertx;
   private final Runnable onChange;
@@ -23,6 +23,7 @@ final class CapacityTracker {
   private MessageConsumer<JsonObject> consumer;
   private long pruner;
   private int total;
+  private int backingOff;
 
   CapacityTracker(Vertx vertx, Runnable onChange) {
     this.vertx = vertx;
@@ -40,13 +41,19 @@ final class CapacityTracker {
     return total;
   }
 
+  /** Tasks at the live workers that wait for a retry backoff (as of their last announcement). */
+  int backingOff() {
+    return backingOff;
+  }
+
   private void update(JsonObject announcement) {
     String worker = announcement.getString("worker");
     int capacity = announcement.getInteger("capacity", 0);
     if (capacity <= 0) {
       workers.remove(worker);
     } else {
-      workers.put(worker, new Announcement(capacity, System.currentTimeMillis()));
+      workers.put(worker, new Announcement(capacity, announcement.getInteger("backing_off", 0),
+          System.currentTimeMillis()));
     }
     recompute();
   }
@@ -59,8 +66,10 @@ final class CapacityTracker {
 
   private void recompute() {
     int sum = workers.values().stream().mapToInt(Announcement::capacity).sum();
-    if (sum != total) {
+    int waiting = workers.values().stream().mapToInt(Announcement::backingOff).sum();
+    if (sum != total || waiting != backingOff) {
       total = sum;
+      backingOff = waiting;
       onChange.run();
     }
   }

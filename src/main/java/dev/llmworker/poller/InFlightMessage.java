@@ -9,6 +9,10 @@ final class InFlightMessage {
   final String receiptHandle;
   final String body;
   final int receiveCount;
+  /** FIFO queues only, else null. */
+  final String groupId;
+  /** Handed back to SQS by a stop; its late outcome, if any, is ignored. */
+  boolean released;
   final long receivedAtNanos = System.nanoTime();
   /** When the result line was accepted by the results queue (0 until then). */
   long storedAtNanos;
@@ -19,6 +23,7 @@ final class InFlightMessage {
     this.body = message.body();
     String count = message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
     this.receiveCount = parse(count);
+    this.groupId = message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
   }
 
   /** Receive to result stored: how long the task took end to end, as a consumer of results sees it. */

@@ -1,7 +1,9 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.sqs.OutgoingMessage;
+import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsBatcher;
 import dev.llmworker.sqs.VisibilityChange;
 import dev.llmworker.task.ResultLine;
@@ -27,12 +29,12 @@ final class OutcomeSettler {
       SqsBatcher<VisibilityChange> visibility) {}
 
   private final Batchers out;
-  private final int maxReceiveCount;
+  private final QueueUrls queues;
   private final LlmwConfig.Retry retry;
 
-  OutcomeSettler(Batchers out, int maxReceiveCount, LlmwConfig.Retry retry) {
+  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig.Retry retry) {
     this.out = out;
-    this.maxReceiveCount = maxReceiveCount;
+    this.queues = queues;
     this.retry = retry;
   }
 
@@ -40,12 +42,20 @@ final class OutcomeSettler {
     return switch (outcome.kind()) {
       case SUCCEEDED -> storeResult(message, outcome);
       case DEAD_LETTER -> deadLetter(message, outcome.resultLine(), outcome.code(), outcome.reason());
-      case RETRY -> message.receiveCount >= maxReceiveCount ? giveUp(message, outcome) : giveBack(message, outcome);
+      case RETRY -> message.receiveCount >= queues.maxReceiveCount() && !throttled(outcome)
+          ? giveUp(message, outcome) : giveBack(message, outcome);
+      case RELEASED -> returnNow(message);
+      case ALREADY_DONE -> delete(message).map(Settlement.SUCCEEDED);
     };
   }
 
+  /** Throttling alone never dead-letters a task: the provider was busy, the task is fine. */
+  private static boolean throttled(TaskOutcome outcome) {
+    return "provider_429".equals(outcome.code());
+  }
+
   private io.vertx.core.Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
-    return out.results().add(OutgoingMessage.of(outcome.resultLine()))
+    return out.results().add(resultMessage(message, outcome.customId(), outcome.resultLine()))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
         .recover(error -> {
@@ -72,8 +82,12 @@ final class OutcomeSettler {
         "llmw-receive-count", String.valueOf(message.receiveCount),
         "llmw-source-message-id", message.messageId,
         "llmw-failed-at", Instant.now().toString());
-    return out.deadLetters().add(new OutgoingMessage(message.body == null ? "" : message.body, attributes))
-        .compose(v -> out.results().add(OutgoingMessage.of(resultLine)))
+    OutgoingMessage dead = new OutgoingMessage(message.body == null ? "" : message.body, attributes);
+    if (FifoIds.isFifo(queues.dlq())) {
+      dead = dead.inGroup(message.groupId == null ? "llmw-dlq" : message.groupId, message.messageId);
+    }
+    return out.deadLetters().add(dead)
+        .compose(v -> out.results().add(resultMessage(message, customIdOf(resultLine), resultLine)))
         .compose(v -> delete(message).map(Settlement.DEAD_LETTERED))
         .recover(error -> {
           LOG.warn("message {}: dead letter not stored ({}); returning it", message.messageId, error.getMessage());
@@ -88,6 +102,24 @@ final class OutcomeSettler {
     return out.visibility().add(new VisibilityChange(message.receiptHandle, delay))
         .otherwise(v -> null)
         .map(Settlement.RETURNED);
+  }
+
+  /**
+   * A result line; for a FIFO results queue in the task's group, deduplicated by custom_id so that a task
+   * redelivered within SQS's 5-minute deduplication window does not add a second line.
+   */
+  private OutgoingMessage resultMessage(InFlightMessage message, String customId, String line) {
+    OutgoingMessage result = OutgoingMessage.of(line);
+    if (!FifoIds.isFifo(queues.results())) {
+      return result;
+    }
+    String key = customId != null ? "custom_id:" + customId : "message:" + message.messageId;
+    return result.inGroup(message.groupId == null ? "llmw-results" : message.groupId, FifoIds.deduplicationId(key));
+  }
+
+  private static String customIdOf(String resultLine) {
+    Object id = new io.vertx.core.json.JsonObject(resultLine).getValue("custom_id");
+    return id instanceof String s ? s : null;
   }
 
   /** Makes the message visible again at once (it reappears by itself at visibility expiry if this fails). */

@@ -41,6 +41,8 @@ public final class PollerVerticle extends VerticleBase {
   private final NodeStats stats;
   private final Map<String, InFlightMessage> inFlight = new HashMap<>();
   private final Map<CompletableFuture<ReceiveMessageResponse>, Integer> receives = new HashMap<>();
+  private final GroupSequencer groups = new GroupSequencer();
+  private final CompletedMessages completed = new CompletedMessages();
   private CapacityTracker capacity;
   private VisibilityKeeper keeper;
   private OutcomeSettler settler;
@@ -53,6 +55,7 @@ public final class PollerVerticle extends VerticleBase {
   private int sqsFailures;
   private boolean stopping;
   private Promise<Void> drained;
+  private ShutdownTally tally;
 
   public PollerVerticle(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats stats) {
     this.config = config;
@@ -69,11 +72,16 @@ public final class PollerVerticle extends VerticleBase {
         SqsBatches.sends(vertx, sqs.operations(), queues.dlq(), flush),
         SqsBatches.deletes(vertx, sqs.operations(), queues.tasks(), flush),
         SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush));
-    settler = new OutcomeSettler(batchers, queues.maxReceiveCount(), config.retry());
+    settler = new OutcomeSettler(batchers, queues, config.retry());
     keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
     taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
     capacity = new CapacityTracker(vertx, this::capacityChanged);
-    return capacity.start();
+    var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
+      if ("hurry".equals(m.body().getString("phase")) && drained != null) {
+        drained.tryComplete();
+      }
+    });
+    return Future.join(capacity.start(), hurry.completion());
   }
 
   private void capacityChanged() {
@@ -87,11 +95,19 @@ public final class PollerVerticle extends VerticleBase {
    * so a stalled SQS stops receiving instead of piling messages up in memory.
    */
   private int freeCredits() {
-    int settling = inFlight.size() - atWorkers;
-    if (settling >= Math.max(1, capacity.total())) {
+    int settling = inFlight.size() - atWorkers - groups.held();
+    if (settling >= Math.max(1, capacity.total()) || throttled()) {
       return 0;
     }
-    return capacity.total() - atWorkers - reserved;
+    return capacity.total() - atWorkers - groups.held() - reserved;
+  }
+
+  /**
+   * While many tasks wait on a backoff (the provider throttles or fails), receiving more would only burn their
+   * visibility and receive counts: admit nothing new until the backlog of retries shrinks.
+   */
+  private boolean throttled() {
+    return capacity.backingOff() > capacity.total() * config.poller().maxBackingOffPercent() / 100;
   }
 
   /** Starts receives while credits are free; waits briefly for a full batch of 10 to keep SQS calls few. */
@@ -134,7 +150,7 @@ public final class PollerVerticle extends VerticleBase {
         .waitTimeSeconds(config.sqs().waitTimeSeconds())
         .visibilityTimeout(config.sqs().visibilityTimeoutSeconds())
         .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-            MessageSystemAttributeName.SENT_TIMESTAMP)
+            MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.MESSAGE_GROUP_ID)
         .messageAttributeNames("All"));
     receives.put(call, count);
     reserved += count;
@@ -154,7 +170,7 @@ public final class PollerVerticle extends VerticleBase {
       LOG.info("SQS reachable again after {} failed receives", sqsFailures);
       sqsFailures = 0;
     }
-    messages.forEach(this::dispatch);
+    messages.forEach(this::accept);
   }
 
   private void receiveFailed(Throwable error) {
@@ -172,12 +188,26 @@ public final class PollerVerticle extends VerticleBase {
     vertx.setTimer(delay, id -> maybePoll());
   }
 
-  private void dispatch(Message message) {
+  /** A received message: run it, hold it behind its FIFO group, or (stopping, or done before) settle it at once. */
+  private void accept(Message message) {
     InFlightMessage task = new InFlightMessage(message);
     inFlight.put(task.receiptHandle, task);
     keeper.track(task.receiptHandle);
     stats.received.increment();
     stats.inFlight.incrementAndGet();
+    if (stopping) {
+      release(task);
+    } else if (completed.contains(task.messageId)) {
+      LOG.info("message {} came back after its result was stored; deleting it without a second LLM call",
+          task.messageId);
+      settler.settle(task, TaskOutcome.alreadyDone()).otherwise(Settlement.RETURNED)
+          .onSuccess(settlement -> finish(task, TaskOutcome.alreadyDone(), settlement));
+    } else if (groups.admit(task)) {
+      dispatch(task);
+    }
+  }
+
+  private void dispatch(InFlightMessage task) {
     atWorkers++;
     stats.peakDispatched.accumulateAndGet(stats.dispatched.incrementAndGet(), Math::max);
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
@@ -185,9 +215,12 @@ public final class PollerVerticle extends VerticleBase {
         .map(reply -> TaskOutcome.fromJson(reply.body()))
         .otherwise(error -> TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0))
         .onComplete(ar -> workerAnswered())
-        .compose(outcome -> settler.settle(task, outcome)
-            .otherwise(Settlement.RETURNED)
-            .onSuccess(settlement -> finish(task, outcome, settlement)));
+        .onSuccess(outcome -> {
+          if (!task.released) {
+            settler.settle(task, outcome).otherwise(Settlement.RETURNED)
+                .onSuccess(settlement -> finish(task, outcome, settlement));
+          }
+        });
   }
 
   /** The worker slot is free again; the message itself stays ours until it is settled in SQS. */
@@ -209,28 +242,79 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private void finish(InFlightMessage task, TaskOutcome outcome, Settlement settlement) {
-    inFlight.remove(task.receiptHandle);
-    keeper.untrack(task.receiptHandle);
+    if (task.released) {
+      return;
+    }
+    forget(task);
     switch (settlement) {
       case SUCCEEDED -> {
         stats.succeeded.increment();
-        stats.recordSettled(task.endToEndMs(), outcome.llmMs());
+        completed.add(task.messageId);
+        if (outcome.kind() == TaskOutcome.Kind.SUCCEEDED) {
+          stats.recordSettled(task.endToEndMs(), outcome.llmMs());
+        }
       }
       case DEAD_LETTERED -> stats.deadLettered.increment();
       case RETURNED -> stats.returned.increment();
     }
-    stats.inFlight.decrementAndGet();
+    if (tally != null && outcome.kind() == TaskOutcome.Kind.RELEASED) {
+      tally.released++;
+    } else if (tally != null) {
+      tally.settled(settlement);
+    }
+    if (task.groupId != null) {
+      nextInGroup(task, settlement);
+    }
     if (stopping && inFlight.isEmpty() && drained != null) {
       drained.tryComplete();
     }
     maybePoll();
   }
 
-  /** Graceful stop: receive nothing more, let running tasks settle within the grace period, flush batches. */
+  /** FIFO: the group goes on with its next task, or, if this one went back to SQS, gives the rest back too. */
+  private void nextInGroup(InFlightMessage task, Settlement settlement) {
+    if (settlement == Settlement.RETURNED) {
+      groups.releaseGroup(task.groupId).forEach(this::release);
+      return;
+    }
+    InFlightMessage next = groups.next(task.groupId);
+    if (next != null) {
+      if (stopping) {
+        release(next);
+      } else {
+        dispatch(next);
+      }
+    }
+  }
+
+  private void forget(InFlightMessage task) {
+    inFlight.remove(task.receiptHandle);
+    keeper.untrack(task.receiptHandle);
+    stats.inFlight.decrementAndGet();
+  }
+
+  /** Gives a message back to SQS at once (visibility 0) and counts it as returned. */
+  private Future<Settlement> release(InFlightMessage task) {
+    task.released = true;
+    forget(task);
+    stats.returned.increment();
+    if (tally != null) {
+      tally.released++;
+    }
+    return settler.returnNow(task);
+  }
+
+  /**
+   * Graceful stop: receive nothing more; messages held for their FIFO group go back at once; running tasks
+   * settle within the grace period (or until "hurry"); what is left goes back to SQS; batches are flushed.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
+    tally = new ShutdownTally(inFlight.size());
     List.copyOf(receives.keySet()).forEach(call -> call.cancel(true));
+    List<Future<Settlement>> released = new java.util.ArrayList<>();
+    groups.releaseAll().forEach(task -> released.add(release(task)));
     drained = Promise.promise();
     if (inFlight.isEmpty()) {
       drained.complete();
@@ -238,17 +322,16 @@ public final class PollerVerticle extends VerticleBase {
     long timer = vertx.setTimer(Math.max(1, config.shutdown().graceSeconds()) * 1000L, id -> drained.tryComplete());
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
+        .compose(v -> Future.join(released))
         .compose(v -> releaseUnfinished())
         .compose(v -> flushAll())
+        .onComplete(ar -> LOG.info("shutdown: {}", tally.summary()))
         .onComplete(ar -> keeper.stop())
         .compose(v -> capacity.stop());
   }
 
   private Future<Void> releaseUnfinished() {
-    if (!inFlight.isEmpty()) {
-      LOG.warn("shutdown: releasing {} unfinished tasks back to SQS", inFlight.size());
-    }
-    List<Future<Settlement>> released = inFlight.values().stream().map(settler::returnNow).toList();
+    List<Future<Settlement>> released = List.copyOf(inFlight.values()).stream().map(this::release).toList();
     return Future.join(released).mapEmpty();
   }
 

@@ -40,8 +40,13 @@ public final class QueueSetup {
                         maxReceiveCount(redrive))))));
   }
 
+  /** Names ending in .fifo make FIFO queues (the dead-letter queue of a FIFO queue must be FIFO too). */
   private Future<String> createQueue(String name, Map<QueueAttributeName, String> attributes) {
-    return Future.fromCompletionStage(sqs.createQueue(b -> b.queueName(name).attributes(attributes)))
+    Map<QueueAttributeName, String> all = new java.util.HashMap<>(attributes);
+    if (name.endsWith(".fifo")) {
+      all.put(QueueAttributeName.FIFO_QUEUE, "true");
+    }
+    return Future.fromCompletionStage(sqs.createQueue(b -> b.queueName(name).attributes(all)))
         .map(r -> r.queueUrl());
   }
 

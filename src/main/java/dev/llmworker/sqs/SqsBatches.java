@@ -35,7 +35,8 @@ public final class SqsBatches {
     return new SqsBatcher<>(vertx, "SendMessageBatch", flushMs, OutgoingMessage::bytes,
         messages -> back(context, sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries(messages,
                 (id, m) -> SendMessageBatchRequestEntry.builder().id(id).messageBody(m.body())
-                    .messageAttributes(m.sqsAttributes()).build())))
+                    .messageAttributes(m.sqsAttributes()).messageGroupId(m.groupId())
+                    .messageDeduplicationId(m.deduplicationId()).build())))
             .thenApply(r -> failures(r.failed()))));
   }
 

@@ -8,6 +8,12 @@ public final class Addresses {
   public static final String CAPACITY = "llmw.capacity";
   /** Pollers → workers: "announce your capacity now" (sent when a poller starts). */
   public static final String CAPACITY_QUERY = "llmw.capacity.query";
+  /**
+   * Node → its own verticles (local only): {@code {"phase":"drain"}} at the start of a stop (workers take no
+   * more tasks and hand back the ones not started), {@code {"phase":"hurry"}} when the grace period is over or
+   * a second SIGTERM came (stop waiting for running tasks).
+   */
+  public static final String SHUTDOWN = "llmw.shutdown";
   /** Every node → monitors: a stats snapshot about once a second. */
   public static final String STATS = "llmw.stats";
 

@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 public record TaskOutcome(
     Kind kind, String customId, String resultLine, String code, String reason, int attempts, long llmMs) {
 
-  public enum Kind { SUCCEEDED, DEAD_LETTER, RETRY }
+  /** RELEASED: never started (the worker is stopping); the message goes back to SQS at once, not counted as a try. */
+  public enum Kind { SUCCEEDED, DEAD_LETTER, RETRY, RELEASED, ALREADY_DONE }
 
   public static TaskOutcome succeeded(String customId, JsonObject resultLine, int attempts, long llmMs) {
     return new TaskOutcome(Kind.SUCCEEDED, customId, resultLine.encode(), null, null, attempts, llmMs);
@@ -22,6 +23,15 @@ public record TaskOutcome(
 
   public static TaskOutcome retry(String customId, String code, String reason, int attempts) {
     return new TaskOutcome(Kind.RETRY, customId, null, code, reason, attempts, 0);
+  }
+
+  /** The result of this message was stored before (it came back after a failed delete): only delete it. */
+  public static TaskOutcome alreadyDone() {
+    return new TaskOutcome(Kind.ALREADY_DONE, null, null, "already_done", "result stored before", 0, 0);
+  }
+
+  public static TaskOutcome released() {
+    return new TaskOutcome(Kind.RELEASED, null, null, "released", "worker stopping", 0, 0);
   }
 
   public JsonObject toJson() {

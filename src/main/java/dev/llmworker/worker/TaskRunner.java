@@ -30,6 +30,7 @@ final class TaskRunner {
   private final TaskDecoder decoder;
   private final LlmwConfig.Retry retry;
   private final NodeStats stats;
+  private int backingOff;
 
   TaskRunner(Vertx vertx, LlmProvider provider, LlmwConfig.Retry retry, NodeStats stats) {
     this.vertx = vertx;
@@ -75,7 +76,9 @@ final class TaskRunner {
       LOG.warn("task {} failed permanently: {}", task.customId(), failure.getMessage());
       return Future.succeededFuture(deadLetter(task.customId(), failure.code(), failure.getMessage(), attempt));
     }
-    if (attempt >= retry.inProcessMaxAttempts()) {
+    int maxAttempts = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
+        ? retry.rateLimitedMaxAttempts() : retry.inProcessMaxAttempts();
+    if (attempt >= maxAttempts) {
       LOG.info("task {} still failing after {} attempts ({}); returning it to SQS", task.customId(), attempt,
           failure.getMessage());
       return Future.succeededFuture(TaskOutcome.retry(task.customId(), failure.code(), failure.getMessage(), attempt));
@@ -83,9 +86,20 @@ final class TaskRunner {
     stats.retried.increment();
     long delay = Backoff.retryDelayMs(attempt, retry.baseDelayMs(), retry.maxDelayMs(), failure.retryAfterMs());
     LOG.debug("task {} attempt {} failed ({}); retrying in {} ms", task.customId(), attempt, failure.getMessage(), delay);
+    backingOff++;
+    stats.backingOff.incrementAndGet();
     Promise<Void> wait = Promise.promise();
-    vertx.setTimer(delay, id -> wait.complete());
+    vertx.setTimer(delay, id -> {
+      backingOff--;
+      stats.backingOff.decrementAndGet();
+      wait.complete();
+    });
     return wait.future().compose(v -> attempt(task, attempt + 1, llmMs));
+  }
+
+  /** Tasks of this runner now waiting for a retry backoff to pass. */
+  int backingOff() {
+    return backingOff;
   }
 
   private TaskOutcome deadLetter(String customId, String code, String reason, int attempts) {

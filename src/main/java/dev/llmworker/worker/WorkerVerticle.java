@@ -17,9 +17,9 @@ import java.util.ArrayDeque;
 import java.util.UUID;
 
 /**
- * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity to pollers every second
- * (they never send more than the announced total); a task that arrives while all slots are busy waits
- * in a short local queue bounded by the poller's credits.
+ * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity (and how many of its tasks
+ * wait on a retry backoff) to pollers every second; they never send more than the announced total. A task
+ * that arrives while all slots are busy waits in a short local queue bounded by the poller's credits.
  */
 public final class WorkerVerticle extends VerticleBase {
   static final long ANNOUNCE_MS = 1000;
@@ -28,14 +28,15 @@ public final class WorkerVerticle extends VerticleBase {
   private final NodeStats stats;
   private final String workerId = UUID.randomUUID().toString();
   private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
+  private final Promise<Void> drained = Promise.promise();
   private LlmProvider provider;
   private TaskRunner runner;
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> queries;
+  private MessageConsumer<JsonObject> shutdown;
   private long announcer;
   private int running;
   private boolean stopping;
-  private Promise<Void> drained;
 
   public WorkerVerticle(LlmwConfig config, NodeStats stats) {
     this.config = config;
@@ -48,8 +49,9 @@ public final class WorkerVerticle extends VerticleBase {
     runner = new TaskRunner(vertx, provider, config.retry(), stats);
     consumer = vertx.eventBus().consumer(Addresses.TASKS, this::onTask);
     queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
+    shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body().getString("phase")));
     stats.workerInstances.incrementAndGet();
-    return Future.join(consumer.completion(), queries.completion()).onSuccess(v -> {
+    return Future.join(consumer.completion(), queries.completion(), shutdown.completion()).onSuccess(v -> {
       announce();
       announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce());
     });
@@ -57,11 +59,14 @@ public final class WorkerVerticle extends VerticleBase {
 
   private void announce() {
     int capacity = stopping ? 0 : config.worker().concurrency();
-    vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity));
+    vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity)
+        .put("backing_off", runner.backingOff()));
   }
 
   private void onTask(Message<JsonObject> message) {
-    if (running < config.worker().concurrency()) {
+    if (stopping) {
+      message.reply(TaskOutcome.released().toJson());
+    } else if (running < config.worker().concurrency()) {
       run(message);
     } else {
       waiting.addLast(message);
@@ -80,32 +85,42 @@ public final class WorkerVerticle extends VerticleBase {
     running--;
     stats.workerBusy.decrementAndGet();
     message.reply(outcome.toJson());
-    Message<JsonObject> next = waiting.pollFirst();
+    Message<JsonObject> next = stopping ? null : waiting.pollFirst();
     if (next != null) {
       run(next);
-    } else if (running == 0 && drained != null) {
+    } else if (running == 0 && stopping) {
       drained.tryComplete();
+    }
+  }
+
+  /** drain: take nothing more and hand back what has not started; hurry: stop waiting for running tasks. */
+  private void onShutdown(String phase) {
+    if ("hurry".equals(phase)) {
+      drained.tryComplete();
+      return;
+    }
+    if (!stopping) {
+      stopping = true;
+      announce();
+      waiting.forEach(m -> m.reply(TaskOutcome.released().toJson()));
+      waiting.clear();
+      if (running == 0) {
+        drained.tryComplete();
+      }
     }
   }
 
   /** Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. */
   @Override
   public Future<?> stop() {
-    stopping = true;
+    onShutdown("drain");
     vertx.cancelTimer(announcer);
-    announce();
     stats.workerInstances.decrementAndGet();
-    waiting.forEach(m -> m.fail(503, "worker stopping"));
-    waiting.clear();
-    drained = Promise.promise();
-    if (running == 0) {
-      drained.complete();
-    }
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
     long timer = vertx.setTimer(grace, id -> drained.tryComplete());
-    return Future.join(consumer.unregister(), queries.unregister())
-        .compose(v -> drained.future())
+    return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
+        .compose(v -> Future.join(consumer.unregister(), queries.unregister(), shutdown.unregister()))
         .compose(v -> provider.close());
   }
 }

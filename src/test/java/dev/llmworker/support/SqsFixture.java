@@ -29,8 +29,23 @@ public final class SqsFixture implements AutoCloseable {
 
   /** @param visibilityTimeoutSeconds the tasks queue's own visibility timeout */
   public static SqsFixture start(int visibilityTimeoutSeconds, int maxReceiveCount) {
+    return start(visibilityTimeoutSeconds, maxReceiveCount, new JsonObject());
+  }
+
+  /** The queues llm-tasks.fifo, llm-results.fifo and llm-tasks-dlq.fifo. */
+  public static SqsFixture startFifo(int visibilityTimeoutSeconds, int maxReceiveCount) {
+    return start(visibilityTimeoutSeconds, maxReceiveCount, fifoNames());
+  }
+
+  /** Config keys naming the FIFO queues, to merge into a node's "sqs" section. */
+  public static JsonObject fifoNames() {
+    return new JsonObject().put("queueName", "llm-tasks.fifo").put("resultsQueueName", "llm-results.fifo")
+        .put("dlqName", "llm-tasks-dlq.fifo");
+  }
+
+  private static SqsFixture start(int visibilityTimeoutSeconds, int maxReceiveCount, JsonObject names) {
     EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0);
-    LlmwConfig.Sqs sqs = TestConfig.with(new JsonObject().put("sqs", new JsonObject()
+    LlmwConfig.Sqs sqs = TestConfig.with(new JsonObject().put("sqs", names.copy()
         .put("endpoint", server.endpoint())
         .put("visibilityTimeoutSeconds", visibilityTimeoutSeconds)
         .put("maxReceiveCount", maxReceiveCount))).sqs();

@@ -22,7 +22,11 @@ public final class Stack implements AutoCloseable {
   public Node node;
 
   public Stack(int visibilityTimeoutSeconds, int maxReceiveCount, SimulatorOptions simOptions) {
-    this.sqs = SqsFixture.start(visibilityTimeoutSeconds, maxReceiveCount);
+    this(SqsFixture.start(visibilityTimeoutSeconds, maxReceiveCount), simOptions);
+  }
+
+  public Stack(SqsFixture sqs, SimulatorOptions simOptions) {
+    this.sqs = sqs;
     this.sim = SqsFixture.await(LlmSimulator.start(vertx, simOptions.withPort(0)));
   }
 

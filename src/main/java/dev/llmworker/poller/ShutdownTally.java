@@ -1,0 +1,29 @@
+package dev.llmworker.poller;
+
+/** What a stop did with the tasks this poller held, for the one summary line. */
+final class ShutdownTally {
+  private final long startedAt = System.nanoTime();
+  private final int held;
+  int succeeded;
+  int deadLettered;
+  int returned;
+  int released;
+
+  ShutdownTally(int held) {
+    this.held = held;
+  }
+
+  void settled(Settlement settlement) {
+    switch (settlement) {
+      case SUCCEEDED -> succeeded++;
+      case DEAD_LETTERED -> deadLettered++;
+      case RETURNED -> returned++;
+    }
+  }
+
+  String summary() {
+    return String.format("%d tasks were in flight; finished %d (%d succeeded, %d dead-lettered, %d returned for a "
+            + "retry), released %d unfinished back to SQS, in %.1f s", held, succeeded + deadLettered + returned,
+        succeeded, deadLettered, returned, released, (System.nanoTime() - startedAt) / 1e9);
+  }
+}
