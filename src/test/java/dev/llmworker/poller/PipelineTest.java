@@ -184,19 +184,21 @@ class PipelineTest {
   }
 
   @Test
-  @DisplayName("SQS unreachable for a few seconds mid-run: processing resumes by itself and nothing is lost")
+  @DisplayName("SQS unreachable for 10 s mid-run: /ready says 503, processing resumes by itself, nothing is lost")
   void sqsOutage() throws Exception {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(50));
     TcpProxy proxy = SqsFixture.await(TcpProxy.start(stack.vertx, "127.0.0.1", stack.sqs.server.port()));
-    stack.startNode(proxy.endpoint(), json -> json.put("worker",
-        new JsonObject().put("instances", 1).put("concurrency", 10)));
+    String monitor = stack.startNode(proxy.endpoint(), json -> json.put("worker",
+        new JsonObject().put("instances", 1).put("concurrency", 10))).monitorUrl();
     stack.sqs.enqueue(400, n -> SampleTasks.body("o-", n));
     awaitSettled(60, Duration.ofSeconds(30));
 
     proxy.down();
-    stack.vertx.setTimer(3000, id -> proxy.up());
+    stack.vertx.setTimer(10_000, id -> proxy.up());
+    Eventually.await(Duration.ofSeconds(8), () -> status(monitor + "ready") == 503, () -> "/ready not 503");
     awaitSettled(400, Duration.ofSeconds(120));
     awaitEmpty(stack.sqs.queues.tasks());
+    Eventually.await(Duration.ofSeconds(10), () -> status(monitor + "ready") == 200, () -> "/ready not 200");
 
     assertTrue(proxy.refused() > 0, "the outage should have refused connections");
     Map<String, List<JsonObject>> results = stack.results();
@@ -205,5 +207,15 @@ class PipelineTest {
     assertTrue(missing.isEmpty(), "lost: " + missing);
     assertEquals(0, stack.sqs.depth(stack.sqs.queues.dlq()));
     stack.assertCountersAddUp();
+  }
+
+  private static int status(String url) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
   }
 }
