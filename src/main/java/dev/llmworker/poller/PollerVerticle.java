@@ -262,8 +262,8 @@ public final class PollerVerticle extends VerticleBase {
     } else if (tally != null) {
       tally.settled(settlement);
     }
-    if (task.groupId != null) {
-      nextInGroup(task, settlement);
+    if (task.groupId != null && outcome.kind() != TaskOutcome.Kind.ALREADY_DONE) {
+      nextInGroup(task, settlement); // an already-done message never held its group
     }
     if (stopping && inFlight.isEmpty() && drained != null) {
       drained.tryComplete();
