@@ -18,29 +18,24 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
-import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 
 /**
- * Long-polls the tasks queue and hands each message to a worker by event-bus request. Credit-based: it
- * never holds more received, unsettled messages than the live worker capacity, asking SQS for
- * {@code min(10, free credits)} at a time. It keeps running tasks invisible, settles each outcome through
- * batched SQS calls, and backs off (capped) while SQS is unreachable without ever stopping.
+ * Hands each message received from the tasks queue ({@link ReceiveLoop}) to a worker by event-bus request.
+ * Credit-based: never more tasks at workers than the live worker capacity. It keeps running tasks invisible
+ * ({@link VisibilityKeeper}), runs FIFO groups one task at a time ({@link GroupSequencer}), settles each
+ * outcome through batched SQS calls ({@link OutcomeSettler}) and stops gracefully.
  */
 public final class PollerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PollerVerticle.class);
-  private static final long MAX_SQS_BACKOFF_MS = 10_000;
 
   private final LlmwConfig config;
   private final QueueUrls queues;
   private final SqsClients sqs;
   private final NodeStats stats;
   private final Map<String, InFlightMessage> inFlight = new HashMap<>();
-  private final Map<CompletableFuture<ReceiveMessageResponse>, Integer> receives = new HashMap<>();
   private final GroupSequencer groups = new GroupSequencer();
   private final CompletedMessages completed = new CompletedMessages();
   private CapacityTracker capacity;
@@ -48,11 +43,8 @@ public final class PollerVerticle extends VerticleBase {
   private OutcomeSettler settler;
   private OutcomeSettler.Batchers batchers;
   private DeliveryOptions taskDelivery;
-  private int reserved;
+  private ReceiveLoop receiver;
   private int atWorkers;
-  private long lingerTimer = -1;
-  private long pausedUntil;
-  private int sqsFailures;
   private boolean stopping;
   private Promise<Void> drained;
   private ShutdownTally tally;
@@ -76,6 +68,8 @@ public final class PollerVerticle extends VerticleBase {
     keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
     taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
     capacity = new CapacityTracker(vertx, this::capacityChanged);
+    receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
+        () -> Math.min(10, capacity.total()), this::accept);
     var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
       if ("hurry".equals(m.body().getString("phase")) && drained != null) {
         drained.tryComplete();
@@ -99,7 +93,7 @@ public final class PollerVerticle extends VerticleBase {
     if (settling >= Math.max(1, capacity.total()) || throttled()) {
       return 0;
     }
-    return capacity.total() - atWorkers - groups.held() - reserved;
+    return capacity.total() - atWorkers - groups.held() - receiver.reserved();
   }
 
   /**
@@ -110,82 +104,10 @@ public final class PollerVerticle extends VerticleBase {
     return capacity.backingOff() > capacity.total() * config.poller().maxBackingOffPercent() / 100;
   }
 
-  /** Starts receives while credits are free; waits briefly for a full batch of 10 to keep SQS calls few. */
   private void maybePoll() {
-    if (stopping || System.currentTimeMillis() < pausedUntil) {
-      return;
+    if (!stopping) {
+      receiver.poll();
     }
-    while (receives.size() < config.poller().maxConcurrentReceives() && freeCredits() > 0) {
-      int want = Math.min(10, freeCredits());
-      if (want < Math.min(10, capacity.total()) && config.poller().receiveLingerMs() > 0) {
-        lingerForFullerBatch();
-        return;
-      }
-      receive(want);
-    }
-  }
-
-  private void lingerForFullerBatch() {
-    if (lingerTimer < 0) {
-      lingerTimer = vertx.setTimer(config.poller().receiveLingerMs(), id -> {
-        lingerTimer = -1;
-        if (!stopping && System.currentTimeMillis() >= pausedUntil && freeCredits() > 0
-            && receives.size() < config.poller().maxConcurrentReceives()) {
-          receive(Math.min(10, freeCredits()));
-        }
-        maybePoll();
-      });
-    }
-  }
-
-  private void receive(int count) {
-    if (lingerTimer >= 0) {
-      // the credits a pending linger was waiting for are taken now; lingering starts afresh for the next ones
-      vertx.cancelTimer(lingerTimer);
-      lingerTimer = -1;
-    }
-    CompletableFuture<ReceiveMessageResponse> call = sqs.polling().receiveMessage(b -> b
-        .queueUrl(queues.tasks())
-        .maxNumberOfMessages(count)
-        .waitTimeSeconds(config.sqs().waitTimeSeconds())
-        .visibilityTimeout(config.sqs().visibilityTimeoutSeconds())
-        .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-            MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.MESSAGE_GROUP_ID)
-        .messageAttributeNames("All"));
-    receives.put(call, count);
-    reserved += count;
-    Future.fromCompletionStage(call, context).onComplete(ar -> {
-      reserved -= receives.remove(call);
-      if (ar.succeeded()) {
-        received(ar.result().messages());
-      } else {
-        receiveFailed(ar.cause());
-      }
-      maybePoll();
-    });
-  }
-
-  private void received(List<Message> messages) {
-    if (sqsFailures > 0) {
-      LOG.info("SQS reachable again after {} failed receives", sqsFailures);
-      sqsFailures = 0;
-    }
-    messages.forEach(this::accept);
-  }
-
-  private void receiveFailed(Throwable error) {
-    if (stopping) {
-      return;
-    }
-    sqsFailures++;
-    long delay = Math.min(MAX_SQS_BACKOFF_MS, 200L << Math.min(sqsFailures, 10));
-    delay = delay / 2 + (long) (Math.random() * delay / 2);
-    pausedUntil = System.currentTimeMillis() + delay;
-    if (sqsFailures == 1 || sqsFailures % 10 == 0) {
-      LOG.warn("receive from SQS failed ({} in a row), retrying in {} ms: {}", sqsFailures, delay,
-          error.getMessage());
-    }
-    vertx.setTimer(delay, id -> maybePoll());
   }
 
   /** A received message: run it, hold it behind its FIFO group, or (stopping, or done before) settle it at once. */
@@ -312,7 +234,7 @@ public final class PollerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     tally = new ShutdownTally(inFlight.size());
-    List.copyOf(receives.keySet()).forEach(call -> call.cancel(true));
+    receiver.stop();
     List<Future<Settlement>> released = new java.util.ArrayList<>();
     groups.releaseAll().forEach(task -> released.add(release(task)));
     drained = Promise.promise();
