@@ -7,6 +7,7 @@ import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.Stack;
+import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -30,13 +31,6 @@ class FifoTest {
     if (stack != null) {
       stack.close();
     }
-  }
-
-  private static String task(String customId, String prompt) {
-    return new JsonObject().put("custom_id", customId).put("method", "POST").put("url", "/v1/chat/completions")
-        .put("body", new JsonObject().put("model", "sim-1").put("max_tokens", 8)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt))))
-        .encode();
   }
 
   /** Sends (group, index) tasks in the given order, 10 per batch, with content-independent dedup ids. */
@@ -78,7 +72,7 @@ class FifoTest {
     for (int i = 0; i < 50; i++) {
       for (int g = 0; g < 20; g++) {
         String id = "g" + g + "-" + i;
-        tasks.add(new String[] {"g" + g, id, task(id, "[[sim:latency_ms=" + (1 + random.nextInt(40)) + "]] " + id)});
+        tasks.add(new String[] {"g" + g, id, TestTasks.chat(id, "[[sim:latency_ms=" + (1 + random.nextInt(40)) + "]] " + id)});
       }
     }
     send(tasks);
@@ -103,12 +97,12 @@ class FifoTest {
     stack.startNode(json -> json.put("sqs", json.getJsonObject("sqs").mergeIn(SqsFixture.fifoNames()))
         .put("retry", json.getJsonObject("retry").put("inProcessMaxAttempts", 1)));
     List<String[]> tasks = new ArrayList<>();
-    tasks.add(new String[] {"a", "a-0", task("a-0", "[[sim:fail_first=2]] [[sim:fail_status=503]] first of a")});
+    tasks.add(new String[] {"a", "a-0", TestTasks.chat("a-0", "[[sim:fail_first=2]] [[sim:fail_status=503]] first of a")});
     for (int i = 1; i < 5; i++) {
-      tasks.add(new String[] {"a", "a-" + i, task("a-" + i, "a " + i)});
+      tasks.add(new String[] {"a", "a-" + i, TestTasks.chat("a-" + i, "a " + i)});
     }
     for (int i = 0; i < 10; i++) {
-      tasks.add(new String[] {"b", "b-" + i, task("b-" + i, "b " + i)});
+      tasks.add(new String[] {"b", "b-" + i, TestTasks.chat("b-" + i, "b " + i)});
     }
     send(tasks);
     Eventually.await(Duration.ofSeconds(60), () -> stack.settled() >= 15,

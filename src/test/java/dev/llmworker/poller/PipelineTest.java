@@ -8,6 +8,7 @@ import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.Stack;
+import dev.llmworker.support.TestTasks;
 import dev.llmworker.support.TcpProxy;
 import dev.llmworker.task.SampleTasks;
 import io.vertx.core.json.JsonArray;
@@ -31,13 +32,6 @@ class PipelineTest {
     if (stack != null) {
       stack.close();
     }
-  }
-
-  private static String task(String customId, String prompt) {
-    return new JsonObject().put("custom_id", customId).put("method", "POST").put("url", "/v1/chat/completions")
-        .put("body", new JsonObject().put("model", "sim-1").put("max_tokens", 16)
-            .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt))))
-        .encode();
   }
 
   private void awaitSettled(long count, Duration timeout) {
@@ -101,8 +95,8 @@ class PipelineTest {
   void heartbeat() throws Exception {
     stack = new Stack(2, 5, SimulatorOptions.defaults().withLatencyMs(10));
     stack.startNode(json -> json.put("sqs", json.getJsonObject("sqs").put("visibilityTimeoutSeconds", 2)));
-    stack.sqs.enqueue(1, n -> task("slow-1", "take your time [[sim:latency_ms=6500]]"));
-    stack.sqs.enqueue(5, n -> task("quick-" + n, "hello " + n));
+    stack.sqs.enqueue(1, n -> TestTasks.chat("slow-1", "take your time [[sim:latency_ms=6500]]"));
+    stack.sqs.enqueue(5, n -> TestTasks.chat("quick-" + n, "hello " + n));
     awaitSettled(6, Duration.ofSeconds(30));
     awaitEmpty(stack.sqs.queues.tasks());
 
@@ -119,12 +113,12 @@ class PipelineTest {
   void retriesAndDeadLetters() throws Exception {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(10));
     stack.startNode(json -> json);
-    stack.sqs.enqueue(1, n -> task("r429", "throttle me [[sim:fail_first=2]] [[sim:fail_status=429]] [[sim:retry_after=1]]"));
-    stack.sqs.enqueue(1, n -> task("r503", "break twice [[sim:fail_first=2]] [[sim:fail_status=503]]"));
+    stack.sqs.enqueue(1, n -> TestTasks.chat("r429", "throttle me [[sim:fail_first=2]] [[sim:fail_status=429]] [[sim:retry_after=1]]"));
+    stack.sqs.enqueue(1, n -> TestTasks.chat("r503", "break twice [[sim:fail_first=2]] [[sim:fail_status=503]]"));
     stack.sqs.enqueue(1, n -> "{this is not json");
-    stack.sqs.enqueue(1, n -> new JsonObject(task("u1", "hi")).put("provider", "nope").encode());
-    stack.sqs.enqueue(1, n -> task("p400", "reject me [[sim:status=400]]"));
-    stack.sqs.enqueue(20, n -> task("after-" + n, "still polling " + n));
+    stack.sqs.enqueue(1, n -> new JsonObject(TestTasks.chat("u1", "hi")).put("provider", "nope").encode());
+    stack.sqs.enqueue(1, n -> TestTasks.chat("p400", "reject me [[sim:status=400]]"));
+    stack.sqs.enqueue(20, n -> TestTasks.chat("after-" + n, "still polling " + n));
     awaitSettled(25, Duration.ofSeconds(60));
 
     Map<String, List<JsonObject>> results = stack.results();
@@ -161,8 +155,8 @@ class PipelineTest {
   void returnsAndGivingUp() throws Exception {
     stack = new Stack(30, 2, SimulatorOptions.defaults().withLatencyMs(5));
     stack.startNode(json -> json.put("retry", json.getJsonObject("retry").put("inProcessMaxAttempts", 2)));
-    stack.sqs.enqueue(1, n -> task("flaky", "fails three times [[sim:fail_first=3]] [[sim:fail_status=503]]"));
-    stack.sqs.enqueue(1, n -> task("broken", "always down [[sim:status=503]]"));
+    stack.sqs.enqueue(1, n -> TestTasks.chat("flaky", "fails three times [[sim:fail_first=3]] [[sim:fail_status=503]]"));
+    stack.sqs.enqueue(1, n -> TestTasks.chat("broken", "always down [[sim:status=503]]"));
     awaitSettled(2, Duration.ofSeconds(60));
     awaitEmpty(stack.sqs.queues.tasks());
 
