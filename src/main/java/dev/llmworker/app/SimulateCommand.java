@@ -1,5 +1,6 @@
 package dev.llmworker.app;
 
+import dev.llmworker.sim.FaultRates;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import io.vertx.core.Vertx;
@@ -54,12 +55,28 @@ public final class SimulateCommand implements Callable<Integer> {
           + "${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(names = "--rate-429", paramLabel = "P", defaultValue = "0",
+      description = "Share of requests answered 429 with Retry-After: 1 (default ${DEFAULT-VALUE}).")
+  double rate429;
+
+  @Option(names = "--rate-500", paramLabel = "P", defaultValue = "0",
+      description = "Share of requests answered 500 (default ${DEFAULT-VALUE}).")
+  double rate500;
+
+  @Option(names = "--rate-hang", paramLabel = "P", defaultValue = "0",
+      description = "Share of requests held 30 s, then answered 504 (default ${DEFAULT-VALUE}).")
+  double rateHang;
+
+  @Option(names = "--rate-truncated", paramLabel = "P", defaultValue = "0",
+      description = "Share of requests answered 200 with a JSON body cut in half (default ${DEFAULT-VALUE}).")
+  double rateTruncated;
+
   @Override
   public Integer call() throws Exception {
     SimulatorOptions options;
     try {
       options = new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed,
-          SimulatorOptions.DEFAULT_HANG_MS);
+          SimulatorOptions.DEFAULT_HANG_MS).withFaults(new FaultRates(rate429, rate500, rateHang, rateTruncated));
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("llm-worker simulate: " + e.getMessage());
       return Main.EXIT_USAGE;

@@ -64,6 +64,8 @@ final class ChatCompletionHandler implements Handler<RoutingContext> {
     later(ctx, outcome.delayMs(), response -> {
       if (outcome.status() == 200) {
         complete(response, id, request);
+      } else if (outcome.status() == Dice.TRUNCATED) {
+        truncated(response);
       } else {
         fail(response, outcome, request.directives());
       }
@@ -82,6 +84,12 @@ final class ChatCompletionHandler implements Handler<RoutingContext> {
     }
     if (roll.failure() == 504) {
       return new Outcome(options.hangMs(), 504, "error rate, hung " + options.hangMs() + " ms");
+    }
+    if (roll.failure() == 429) {
+      return new Outcome(Math.min(latency, 50), 429, "rate 429");
+    }
+    if (roll.failure() == Dice.TRUNCATED) {
+      return new Outcome(latency, Dice.TRUNCATED, "rate truncated");
     }
     if (roll.failure() > 0) {
       return new Outcome(latency, roll.failure(), "error rate");
@@ -110,6 +118,15 @@ final class ChatCompletionHandler implements Handler<RoutingContext> {
     response.putHeader(REQUEST_ID, "req_" + n)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(body.toBuffer());
+  }
+
+  /** A 200 that promises JSON and breaks off in the middle of it, as a dropped proxy connection might. */
+  private void truncated(HttpServerResponse response) {
+    stats.truncated();
+    String whole = new JsonObject().put("id", "chatcmpl-cut").put("object", "chat.completion")
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0).put("message",
+            new JsonObject().put("role", "assistant").put("content", "this answer is cut off")))).encode();
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(whole.substring(0, whole.length() / 2));
   }
 
   private void fail(HttpServerResponse response, Outcome outcome, Directives directives) {

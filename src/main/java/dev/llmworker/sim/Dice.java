@@ -9,7 +9,10 @@ import java.util.SplittableRandom;
 final class Dice {
   static final int[] FAILURES = {500, 503, 504};
 
-  /** @param failure 0 for none, else 500, 503 or 504 (a hang answered by 504) */
+  /** A 200 whose JSON body is cut in half. */
+  static final int TRUNCATED = -1;
+
+  /** @param failure 0 for none, else 429, 500, 503, 504 (a hang answered by 504) or {@link #TRUNCATED} */
   record Roll(long latencyMs, int failure) {}
 
   private final SimulatorOptions options;
@@ -24,6 +27,19 @@ final class Dice {
     int failure = 0;
     if (options.errorRate() > 0 && random.nextDouble() < options.errorRate()) {
       failure = FAILURES[random.nextInt(FAILURES.length)];
+    }
+    FaultRates faults = options.faults();
+    if (failure == 0 && faults.any()) { // drawn only when set, so older seeds keep their sequences
+      double r = random.nextDouble();
+      if (r < faults.rate429()) {
+        failure = 429;
+      } else if (r < faults.rate429() + faults.rate500()) {
+        failure = 500;
+      } else if (r < faults.rate429() + faults.rate500() + faults.rateHang()) {
+        failure = 504;
+      } else if (r < faults.rate429() + faults.rate500() + faults.rateHang() + faults.rateTruncated()) {
+        failure = TRUNCATED;
+      }
     }
     long latency = options.latencyMs();
     if (options.jitterMs() > 0) {

@@ -14,9 +14,10 @@ import io.vertx.core.json.JsonObject;
  * @param errorRate share of requests that fail: a third each 500, 503 and a hang answered by 504
  * @param seed      seed of the error and jitter draws; the same seed gives the same sequence
  * @param hangMs    how long an injected timeout holds the request before answering 504
+ * @param faults    per-kind failure shares (429, 500, hang, truncated JSON), on top of {@code errorRate}
  */
 public record SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm,
-    double errorRate, long seed, int hangMs) {
+    double errorRate, long seed, int hangMs, FaultRates faults) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_LATENCY_MS = 200;
   public static final long DEFAULT_SEED = 42;
@@ -33,6 +34,10 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     static final String ERROR_RATE = "errorRate";
     static final String SEED = "seed";
     static final String HANG_MS = "hangMs";
+    static final String RATE_429 = "rate429";
+    static final String RATE_500 = "rate500";
+    static final String RATE_HANG = "rateHang";
+    static final String RATE_TRUNCATED = "rateTruncated";
 
     private Keys() {}
   }
@@ -49,49 +54,78 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     requireNotNegative(Keys.RPM, rpm);
     requireNotNegative(Keys.TPM, tpm);
     requireNotNegative(Keys.HANG_MS, hangMs);
+    if (faults == null) {
+      throw new IllegalArgumentException("faults must not be null (use FaultRates.NONE)");
+    }
     if (!(errorRate >= 0 && errorRate <= 1)) { // also rejects NaN
       throw new IllegalArgumentException(Keys.ERROR_RATE + " must be between 0 and 1, got " + errorRate);
     }
+  }
+
+  /** Without per-kind faults. */
+  public SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm, double errorRate,
+      long seed, int hangMs) {
+    this(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, FaultRates.NONE);
   }
 
   public static SimulatorOptions defaults() {
     return new SimulatorOptions(DEFAULT_HOST, 0, DEFAULT_LATENCY_MS, 0, 0, 0, 0, DEFAULT_SEED, DEFAULT_HANG_MS);
   }
 
+  public SimulatorOptions withFaults(FaultRates value) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, value);
+  }
+
+  public SimulatorOptions withRate429(double rate) {
+    return withFaults(new FaultRates(rate, faults.rate500(), faults.rateHang(), faults.rateTruncated()));
+  }
+
+  public SimulatorOptions withRate500(double rate) {
+    return withFaults(new FaultRates(faults.rate429(), rate, faults.rateHang(), faults.rateTruncated()));
+  }
+
+  public SimulatorOptions withRateHang(double rate) {
+    return withFaults(new FaultRates(faults.rate429(), faults.rate500(), rate, faults.rateTruncated()));
+  }
+
+  public SimulatorOptions withRateTruncated(double rate) {
+    return withFaults(new FaultRates(faults.rate429(), faults.rate500(), faults.rateHang(), rate));
+  }
+
   public SimulatorOptions withHost(String host) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withPort(int port) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withLatencyMs(int latencyMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withJitterMs(int jitterMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withRpm(int rpm) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withTpm(int tpm) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withErrorRate(double errorRate) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withSeed(long seed) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public SimulatorOptions withHangMs(int hangMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
   }
 
   public JsonObject toJson() {
@@ -104,7 +138,11 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
         .put(Keys.TPM, tpm)
         .put(Keys.ERROR_RATE, errorRate)
         .put(Keys.SEED, seed)
-        .put(Keys.HANG_MS, hangMs);
+        .put(Keys.HANG_MS, hangMs)
+        .put(Keys.RATE_429, faults.rate429())
+        .put(Keys.RATE_500, faults.rate500())
+        .put(Keys.RATE_HANG, faults.rateHang())
+        .put(Keys.RATE_TRUNCATED, faults.rateTruncated());
   }
 
   /** Missing keys take their defaults; a wrong type or value throws {@link IllegalArgumentException}. */
@@ -120,7 +158,9 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
           json.getInteger(Keys.TPM, d.tpm),
           json.getDouble(Keys.ERROR_RATE, d.errorRate),
           json.getLong(Keys.SEED, d.seed),
-          json.getInteger(Keys.HANG_MS, d.hangMs));
+          json.getInteger(Keys.HANG_MS, d.hangMs),
+          new FaultRates(json.getDouble(Keys.RATE_429, 0.0), json.getDouble(Keys.RATE_500, 0.0),
+              json.getDouble(Keys.RATE_HANG, 0.0), json.getDouble(Keys.RATE_TRUNCATED, 0.0)));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("simulator options: a value has the wrong type in " + json.encode(), e);
     }

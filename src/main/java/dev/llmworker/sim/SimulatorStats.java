@@ -25,6 +25,7 @@ public final class SimulatorStats {
   private final Map<String, Integer> callsById = new HashMap<>();
   private final Map<String, Integer> oksById = new HashMap<>();
   private int duplicateIds;
+  private long truncated;
   private final List<String> duplicateSample = new ArrayList<>();
 
   /** A chat request arrived; returns how many requests (this one included) carried {@code id}. */
@@ -42,6 +43,16 @@ public final class SimulatorStats {
 
   synchronized void answered(int status) {
     statusCounts.merge(status, 1L, Long::sum);
+  }
+
+  /** A 200 with a cut-off body: counted under 200, never as a served completion. */
+  synchronized void truncated() {
+    answered(200);
+    truncated++;
+  }
+
+  public synchronized long truncatedCount() {
+    return truncated;
   }
 
   synchronized void succeeded(String id, int prompt, int completion) {
@@ -68,6 +79,7 @@ public final class SimulatorStats {
     callsById.clear();
     oksById.clear();
     duplicateIds = 0;
+    truncated = 0;
     duplicateSample.clear();
   }
 
@@ -136,6 +148,7 @@ public final class SimulatorStats {
         .put("duplicate_ids", duplicateIds)
         .put("duplicate_id_sample", new JsonArray(new ArrayList<>(duplicateSample)))
         .put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completionTokens);
+        .put("completion_tokens", completionTokens)
+        .put("truncated", truncated);
   }
 }

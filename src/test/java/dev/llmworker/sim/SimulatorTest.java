@@ -367,7 +367,7 @@ class SimulatorTest {
       assertEquals(new JsonObject()
           .put("requests", 0).put("ok", 0).put("status_counts", new JsonObject()).put("in_flight", 0)
           .put("max_concurrent", 0).put("distinct_ids", 0).put("duplicate_ids", 0)
-          .put("duplicate_id_sample", new JsonArray()).put("prompt_tokens", 0).put("completion_tokens", 0), stats);
+          .put("duplicate_id_sample", new JsonArray()).put("prompt_tokens", 0).put("completion_tokens", 0).put("truncated", 0), stats);
       assertEquals(0, sim.stats().countFor("r-1"));
     });
   }
