@@ -76,6 +76,11 @@ public final class JarProcess implements AutoCloseable {
     process.toHandle().destroy(); // Process.destroy() would also close our end of its output
   }
 
+  /** SIGKILL, as a crash: no shutdown of any kind. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
+  }
+
   public String output() {
     return String.join("\n", lines);
   }
