@@ -125,6 +125,8 @@ final class OutcomeSettler {
   /** Makes the message visible again at once (it reappears by itself at visibility expiry if this fails). */
   io.vertx.core.Future<Settlement> returnNow(InFlightMessage message) {
     return out.visibility().add(new VisibilityChange(message.receiptHandle, 0))
+        .onFailure(e -> LOG.warn("message {}: could not make it visible again ({}); it reappears when its "
+            + "visibility timeout ends", message.messageId, e.getMessage()))
         .otherwise(v -> null)
         .map(Settlement.RETURNED);
   }

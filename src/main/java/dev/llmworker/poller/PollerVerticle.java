@@ -48,6 +48,8 @@ public final class PollerVerticle extends VerticleBase {
   private boolean stopping;
   private Promise<Void> drained;
   private ShutdownTally tally;
+  /** Visibility resets issued by a stop, awaited before it completes. */
+  private final List<Future<Settlement>> releases = new java.util.ArrayList<>();
 
   public PollerVerticle(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats stats) {
     this.config = config;
@@ -223,7 +225,11 @@ public final class PollerVerticle extends VerticleBase {
     if (tally != null) {
       tally.released++;
     }
-    return settler.returnNow(task);
+    Future<Settlement> done = settler.returnNow(task);
+    if (stopping) {
+      releases.add(done);
+    }
+    return done;
   }
 
   /**
@@ -234,9 +240,8 @@ public final class PollerVerticle extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     tally = new ShutdownTally(inFlight.size());
-    receiver.stop();
-    List<Future<Settlement>> released = new java.util.ArrayList<>();
-    groups.releaseAll().forEach(task -> released.add(release(task)));
+    Future<Void> receivesDone = receiver.stop();
+    groups.releaseAll().forEach(this::release);
     drained = Promise.promise();
     if (inFlight.isEmpty()) {
       drained.complete();
@@ -244,8 +249,9 @@ public final class PollerVerticle extends VerticleBase {
     long timer = vertx.setTimer(Math.max(1, config.shutdown().graceSeconds()) * 1000L, id -> drained.tryComplete());
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
-        .compose(v -> Future.join(released))
+        .compose(v -> receivesDone)
         .compose(v -> releaseUnfinished())
+        .compose(v -> Future.join(releases))
         .compose(v -> flushAll())
         .onComplete(ar -> LOG.info("shutdown: {}", tally.summary()))
         .onComplete(ar -> keeper.stop())

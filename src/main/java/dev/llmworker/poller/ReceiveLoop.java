@@ -3,6 +3,7 @@ package dev.llmworker.poller;
 import dev.llmworker.app.LlmwConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ final class ReceiveLoop {
   private long pausedUntil;
   private int failures;
   private boolean stopped;
+  private Promise<Void> idle;
 
   /**
    * @param freeCredits credits free now, reserved ones already subtracted
@@ -77,13 +79,26 @@ final class ReceiveLoop {
     }
   }
 
-  /** Receives nothing more; receives under way are cancelled (their messages reappear at visibility expiry). */
-  void stop() {
+  /**
+   * Starts no more receives and completes when those under way have answered (at most the long-poll wait):
+   * cancelling them would not stop the server, which could still hand messages to a dead request and hide them
+   * for a whole visibility timeout. What they bring is passed on as usual (the poller gives it straight back).
+   */
+  Future<Void> stop() {
     stopped = true;
     if (lingerTimer >= 0) {
       vertx.cancelTimer(lingerTimer);
     }
-    List.copyOf(receives.keySet()).forEach(call -> call.cancel(true));
+    if (receives.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    idle = Promise.promise();
+    long limit = (config.sqs().waitTimeSeconds() + 10) * 1000L;
+    long timer = vertx.setTimer(limit, id -> {
+      LOG.warn("shutdown: {} receives still unanswered after {} ms; abandoning them", receives.size(), limit);
+      idle.tryComplete();
+    });
+    return idle.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 
   private void lingerForFullerBatch() {
@@ -121,6 +136,9 @@ final class ReceiveLoop {
         received(ar.result().messages());
       } else {
         failed(ar.cause());
+      }
+      if (stopped && receives.isEmpty() && idle != null) {
+        idle.tryComplete();
       }
       poll();
     });

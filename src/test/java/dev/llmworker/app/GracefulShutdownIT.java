@@ -87,6 +87,34 @@ class GracefulShutdownIT {
     }
   }
 
+  @Test
+  @DisplayName("a second SIGTERM stops waiting: running tasks go back to SQS at once and the process exits 0")
+  void secondSigterm() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (SqsFixture sqs = SqsFixture.start(60, 5)) {
+      LlmSimulator sim = SqsFixture.await(LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(60_000)));
+      sqs.enqueue(50, n -> SampleTasks.body("s-", n));
+      String output;
+      try (JarProcess jar = JarProcess.start(env(sqs, sim), "run")) {
+        jar.awaitLine(l -> l.contains("dashboard: "), Duration.ofSeconds(60));
+        Eventually.await(Duration.ofSeconds(30), () -> sim.stats().inFlight() >= 50, jar::output);
+        long start = System.nanoTime();
+        jar.terminate();
+        jar.awaitLine(l -> l.contains("llm-worker: stopping"), Duration.ofSeconds(10));
+        jar.terminate();
+        assertEquals(0, jar.awaitExit(Duration.ofSeconds(15)), jar.output());
+        assertTrue((System.nanoTime() - start) / 1e9 < 15, "did not hurry: " + jar.output());
+        assertTrue(jar.output().contains("released 50 unfinished"), jar.output());
+        output = jar.output();
+      }
+      Map<QueueAttributeName, String> after = attributes(sqs);
+      assertEquals("50", after.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES), after + "\n" + output);
+      assertEquals("0", after.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE), after.toString());
+    } finally {
+      SqsFixture.await(vertx.close());
+    }
+  }
+
   /** Drains the results queue into {@code lines} (custom_id → count); returns how many lines it read. */
   private static int resultsCount(SqsFixture sqs, Map<String, Integer> lines) {
     int n = 0;

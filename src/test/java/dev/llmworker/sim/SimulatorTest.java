@@ -278,7 +278,8 @@ class SimulatorTest {
     verify(ctx, all, v -> {
       assertEquals(5, sim.stats().maxConcurrent());
       assertEquals(5, sim.stats().okCount());
-      assertEquals(0, sim.stats().inFlight());
+      // not inFlight() == 0 here: the server counts a request finished after its response is written, which can
+      // be just after the client has read it
     });
   }
 
