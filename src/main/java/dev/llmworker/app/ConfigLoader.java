@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads the configuration with vertx-config: built-in defaults, then the config file, then environment
@@ -26,6 +27,9 @@ public final class ConfigLoader {
   private static final String DEFAULTS_RESOURCE = "llmw/config.json";
   private static final String ENV_PREFIX = "LLMW_";
   private static final String SYS_PREFIX = "llmw.";
+  /** Objects whose keys are the user's (model names, header names): taken whole, never checked key by key. */
+  static final Set<String> FREE_FORM = Set.of("provider.headers", "provider.modelMap", "provider.modelLimits",
+      "prices");
 
   private ConfigLoader() {}
 
@@ -109,9 +113,13 @@ public final class ConfigLoader {
       if (template instanceof JsonArray) {
         return s.startsWith("[") ? new JsonArray(s) : new JsonArray(s.isEmpty() ? List.of() : List.of(s.split(",")));
       }
-    } catch (NumberFormatException | DecodeException e) {
+      if (template instanceof JsonObject) {
+        return new JsonObject(s.isEmpty() ? "{}" : s);
+      }
+    } catch (NumberFormatException | DecodeException | ClassCastException e) {
       throw new ConfigException(key + " (from " + envName(key) + " or -D" + SYS_PREFIX + key + ")",
-          template instanceof Number ? "a number" : "a JSON array", text);
+          template instanceof Number ? "a number" : template instanceof JsonObject ? "a JSON object" : "a JSON array",
+          text);
     }
     return text;
   }
@@ -122,7 +130,8 @@ public final class ConfigLoader {
       if (!known.containsKey(e.getKey())) {
         throw new ConfigException(key + ": unknown key (see conf/config.json for the valid keys)");
       }
-      if (known.getValue(e.getKey()) instanceof JsonObject k && e.getValue() instanceof JsonObject g) {
+      if (known.getValue(e.getKey()) instanceof JsonObject k && e.getValue() instanceof JsonObject g
+          && !FREE_FORM.contains(key)) {
         rejectUnknownKeys(k, g, key + ".");
       }
     }
@@ -131,7 +140,7 @@ public final class ConfigLoader {
   static List<String> leafKeys(JsonObject node, String prefix) {
     List<String> keys = new ArrayList<>();
     for (Map.Entry<String, Object> e : node) {
-      if (e.getValue() instanceof JsonObject child) {
+      if (e.getValue() instanceof JsonObject child && !FREE_FORM.contains(prefix + e.getKey())) {
         keys.addAll(leafKeys(child, prefix + e.getKey() + "."));
       } else {
         keys.add(prefix + e.getKey());

@@ -4,14 +4,28 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Typed, validated reads from the merged configuration tree; every error names the dotted key. */
 final class ConfigReader {
   private final JsonObject root;
+  private final String prefix;
 
   ConfigReader(JsonObject root) {
+    this(root, "");
+  }
+
+  /** Reads keys of {@code root}, naming them {@code prefix + key} in errors (e.g. "providers[1]."). */
+  ConfigReader(JsonObject root, String prefix) {
     this.root = root;
+    this.prefix = prefix;
+  }
+
+  ConfigException bad(String key, String expected, Object actual) {
+    return new ConfigException(prefix + key, expected, actual);
   }
 
   Object raw(String key) {
@@ -30,7 +44,7 @@ final class ConfigReader {
   String string(String key) {
     Object value = raw(key);
     if (!(value instanceof String s)) {
-      throw new ConfigException(key, "a string", value);
+      throw bad(key, "a string", value);
     }
     return s.trim();
   }
@@ -38,7 +52,7 @@ final class ConfigReader {
   String nonEmpty(String key) {
     String value = string(key);
     if (value.isEmpty()) {
-      throw new ConfigException(key, "a non-empty string", value);
+      throw bad(key, "a non-empty string", value);
     }
     return value;
   }
@@ -47,11 +61,11 @@ final class ConfigReader {
     Object value = raw(key);
     String expected = "an integer from " + min + " to " + max;
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ConfigException(key, expected, value);
+      throw bad(key, expected, value);
     }
     long v = n.longValue();
     if (v < min || v > max) {
-      throw new ConfigException(key, expected, value);
+      throw bad(key, expected, value);
     }
     return (int) v;
   }
@@ -70,7 +84,7 @@ final class ConfigReader {
     } catch (Exception ignored) {
       // reported below
     }
-    throw new ConfigException(key, "an http:// or https:// URL" + (optional ? " or \"\"" : ""), value);
+    throw bad(key, "an http:// or https:// URL" + (optional ? " or \"\"" : ""), value);
   }
 
   String oneOf(String key, String... allowed) {
@@ -80,18 +94,78 @@ final class ConfigReader {
         return value;
       }
     }
-    throw new ConfigException(key, "one of " + String.join(", ", allowed), value);
+    throw bad(key, "one of " + String.join(", ", allowed), value);
+  }
+
+  long nonNegative(String key, long max) {
+    Object value = raw(key);
+    String expected = "an integer from 0 to " + max;
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 0
+        || n.longValue() > max) {
+      throw bad(key, expected, value);
+    }
+    return n.longValue();
+  }
+
+  /** A JSON object whose values are all strings, e.g. extra HTTP headers. */
+  Map<String, String> stringMap(String key) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : object(key)) {
+      if (!(e.getValue() instanceof String s)) {
+        throw bad(key + "." + e.getKey(), "a string", e.getValue());
+      }
+      out.put(e.getKey(), s);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  JsonObject object(String key) {
+    Object value = raw(key);
+    if (!(value instanceof JsonObject object)) {
+      throw bad(key, "a JSON object", value);
+    }
+    return object;
+  }
+
+  JsonArray array(String key) {
+    Object value = raw(key);
+    if (!(value instanceof JsonArray array)) {
+      throw bad(key, "a JSON array", value);
+    }
+    return array;
+  }
+
+  /** A number of at least 0, e.g. a price. */
+  double decimal(String key) {
+    Object value = raw(key);
+    if (!(value instanceof Number n) || n.doubleValue() < 0 || Double.isNaN(n.doubleValue())
+        || Double.isInfinite(n.doubleValue())) {
+      throw bad(key, "a number of 0 or more", value);
+    }
+    return n.doubleValue();
+  }
+
+  boolean bool(String key) {
+    Object value = raw(key);
+    if (!(value instanceof Boolean b)) {
+      throw bad(key, "true or false", value);
+    }
+    return b;
+  }
+
+  String prefix() {
+    return prefix;
   }
 
   List<String> strings(String key) {
     Object value = raw(key);
     if (!(value instanceof JsonArray array)) {
-      throw new ConfigException(key, "a JSON array of strings", value);
+      throw bad(key, "a JSON array of strings", value);
     }
     List<String> out = new ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof String s)) {
-        throw new ConfigException(key, "a JSON array of strings", value);
+        throw bad(key, "a JSON array of strings", value);
       }
       out.add(s);
     }

@@ -2,6 +2,7 @@ package dev.llmworker.app;
 
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 
 /** The whole configuration, parsed and validated once at start. Immutable. */
 public record LlmwConfig(
@@ -9,24 +10,42 @@ public record LlmwConfig(
     Poller poller,
     Worker worker,
     Retry retry,
-    Provider provider,
+    List<Provider> providers,
+    Map<String, Price> prices,
+    Results results,
     Monitor monitor,
     Shutdown shutdown) {
 
+  /** The default provider: tasks that name neither a provider nor a model another provider serves go here. */
+  public Provider provider() {
+    return providers.get(0);
+  }
+
+  public LlmwConfig withProviders(List<Provider> value) {
+    return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown);
+  }
+
+  public LlmwConfig withPrices(Map<String, Price> value) {
+    return new LlmwConfig(sqs, poller, worker, retry, providers, Map.copyOf(value), results, monitor, shutdown);
+  }
+
   public LlmwConfig withSqs(Sqs value) {
-    return new LlmwConfig(value, poller, worker, retry, provider, monitor, shutdown);
+    return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown);
   }
 
   public LlmwConfig withWorker(Worker value) {
-    return new LlmwConfig(sqs, poller, value, retry, provider, monitor, shutdown);
+    return new LlmwConfig(sqs, poller, value, retry, providers, prices, results, monitor, shutdown);
   }
 
+  /** Replaces the default (first) provider. */
   public LlmwConfig withProvider(Provider value) {
-    return new LlmwConfig(sqs, poller, worker, retry, value, monitor, shutdown);
+    List<Provider> list = new java.util.ArrayList<>(providers);
+    list.set(0, value);
+    return withProviders(list);
   }
 
   public LlmwConfig withMonitor(Monitor value) {
-    return new LlmwConfig(sqs, poller, worker, retry, provider, value, shutdown);
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, value, shutdown);
   }
 
   /** SQS endpoint and queues. Empty endpoint and queueUrl mean: start the embedded SQS server. */
@@ -63,7 +82,9 @@ public record LlmwConfig(
     }
   }
 
-  public record Poller(int maxConcurrentReceives, int receiveLingerMs, int flushIntervalMs, int maxBackingOffPercent) {}
+  /** @param admissionHorizonMs receive only what the rate budgets can start within this time */
+  public record Poller(int maxConcurrentReceives, int receiveLingerMs, int flushIntervalMs, int maxBackingOffPercent,
+      int admissionHorizonMs) {}
 
   public record Worker(int instances, int concurrency, int taskTimeoutSeconds) {
     public int capacity() {
@@ -74,21 +95,72 @@ public record LlmwConfig(
   public record Retry(
       int inProcessMaxAttempts, int rateLimitedMaxAttempts, int baseDelayMs, int maxDelayMs, int returnBaseSeconds, int returnMaxSeconds) {}
 
-  /** The LLM provider. The API key itself is never stored here: only the name of the variable holding it. */
+  /**
+   * One LLM API. The API key itself is never stored here: only the name of the environment variable holding it
+   * ("" = send no key). Bedrock signs with the AWS default credentials chain instead.
+   *
+   * @param modelMap      task model name to the name this provider wants (Azure: the deployment)
+   * @param modelLimits   rpm/tpm per model, on top of the provider-wide {@code rpm}/{@code tpm} (0 = none)
+   * @param fallbacks     names of providers to try, in order, when this one keeps failing or its circuit is open
+   */
   public record Provider(
       String name,
       String type,
       String baseUrl,
       String apiKeyEnv,
+      String apiVersion,
+      String region,
+      String organization,
+      String project,
+      Map<String, String> headers,
+      Map<String, String> modelMap,
+      List<String> models,
       int requestTimeoutSeconds,
       int connectTimeoutSeconds,
-      List<String> models) {
+      int maxConnections,
+      Limit limit,
+      Map<String, Limit> modelLimits,
+      List<String> fallbacks,
+      int circuitOpenSeconds) {
+
+    public static final List<String> TYPES = List.of("openai", "azure", "anthropic", "bedrock");
 
     /** The same provider at another base URL with no API key (the built-in simulator, a local server). */
     public Provider local(String url) {
-      return new Provider(name, type, url, "", requestTimeoutSeconds, connectTimeoutSeconds, models);
+      return new Provider(name, type, url, "", apiVersion, region, organization, project, headers, modelMap, models,
+          requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, limit, modelLimits, fallbacks,
+          circuitOpenSeconds);
+    }
+
+    public Provider withLimit(Limit value) {
+      return new Provider(name, type, baseUrl, apiKeyEnv, apiVersion, region, organization, project, headers,
+          modelMap, models, requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, value, modelLimits,
+          fallbacks, circuitOpenSeconds);
+    }
+
+    /** The model name this provider is asked for when a task names {@code taskModel}. */
+    public String providerModel(String taskModel) {
+      return modelMap.getOrDefault(taskModel, taskModel);
     }
   }
+
+  /** Requests and tokens per minute; 0 means no limit of that kind. */
+  public record Limit(long rpm, long tpm) {
+    public static final Limit NONE = new Limit(0, 0);
+
+    public boolean any() {
+      return rpm > 0 || tpm > 0;
+    }
+  }
+
+  /** US dollars per million tokens. */
+  public record Price(double input, double output) {
+    public double cost(long promptTokens, long completionTokens) {
+      return (promptTokens * input + completionTokens * output) / 1_000_000.0;
+    }
+  }
+
+  public record Results(boolean keepRaw) {}
 
   public record Monitor(String host, int port, String token) {
     public Monitor withPort(int value) {
@@ -129,7 +201,8 @@ public record LlmwConfig(
         r.integer("poller.maxConcurrentReceives", 1, 100),
         r.integer("poller.receiveLingerMs", 0, 10_000),
         r.integer("poller.flushIntervalMs", 1, 10_000),
-        r.integer("poller.maxBackingOffPercent", 0, 100));
+        r.integer("poller.maxBackingOffPercent", 0, 100),
+        r.integer("poller.admissionHorizonMs", 100, 60_000));
     Worker worker = new Worker(
         r.integer("worker.instances", 0, 256),
         r.integer("worker.concurrency", 1, 10_000),
@@ -141,17 +214,12 @@ public record LlmwConfig(
         r.integer("retry.maxDelayMs", 1, 3_600_000),
         r.integer("retry.returnBaseSeconds", 0, 43_200),
         r.integer("retry.returnMaxSeconds", 0, 43_200));
-    Provider provider = new Provider(
-        r.nonEmpty("provider.name"),
-        r.oneOf("provider.type", "openai"),
-        r.url("provider.baseUrl", false),
-        r.string("provider.apiKeyEnv"),
-        r.integer("provider.requestTimeoutSeconds", 1, 3600),
-        r.integer("provider.connectTimeoutSeconds", 1, 600),
-        r.strings("provider.models"));
+    List<Provider> providers = ProviderConfigs.parse(tree);
+    Map<String, Price> prices = ProviderConfigs.prices(r);
+    Results results = new Results(r.bool("results.keepRaw"));
     Monitor monitor = new Monitor(
         r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.string("monitor.token"));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));
-    return new LlmwConfig(sqs, poller, worker, retry, provider, monitor, shutdown);
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown);
   }
 }

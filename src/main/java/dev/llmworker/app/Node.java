@@ -8,6 +8,7 @@ import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.Addresses;
+import dev.llmworker.worker.NodeLlm;
 import dev.llmworker.worker.WorkerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -82,7 +83,8 @@ public final class Node {
     if (!roles.contains(Role.WORKER) || config.worker().instances() == 0) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(() -> new WorkerVerticle(config, stats),
+    NodeLlm llm = NodeLlm.create(config, stats);
+    return vertx.deployVerticle(() -> new WorkerVerticle(config, stats, llm),
         new DeploymentOptions().setInstances(config.worker().instances())).onSuccess(id -> workersId = id).mapEmpty();
   }
 

@@ -45,6 +45,8 @@ public final class NodeStats {
   private final Histogram overheadMs = new ConcurrentHistogram(3_600_000L, 2);
   private volatile LongSupplier sqsCalls = () -> 0;
   private final ThroughputMeter throughput = new ThroughputMeter();
+  /** LLM calls by provider and model, and the node's rate budgets. */
+  public final LlmUsage llm = new LlmUsage();
 
   public NodeStats(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
@@ -107,6 +109,8 @@ public final class NodeStats {
         .put("llm_latency_ms", percentiles(llmMs))
         .put("overhead_ms", percentiles(overheadMs))
         .put("sqs_calls", sqsCalls())
+        .put("llm", llm.snapshot())
+        .put("budgets", llm.budgets())
         .put("heap_used_mb", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024))
         .put("uptime_s", (System.currentTimeMillis() - startedAt) / 1000)
         .put("pid", ManagementFactory.getRuntimeMXBean().getPid())

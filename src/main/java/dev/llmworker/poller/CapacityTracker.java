@@ -15,7 +15,8 @@ import java.util.Map;
 final class CapacityTracker {
   static final long EXPIRY_MS = 3500;
 
-  private record Announcement(int capacity, int backingOff, long seenAt) {}
+  /** @param budgetRoom what the worker's node said its rate budgets can start soon; -1 unlimited */
+  private record Announcement(int capacity, int backingOff, String node, long budgetRoom, long seenAt) {}
 
   private final Vertx vertx;
   private final Runnable onChange;
@@ -24,6 +25,8 @@ final class CapacityTracker {
   private long pruner;
   private int total;
   private int backingOff;
+  private long budgetRoom = -1;
+  private int dispatchedSinceRoom;
 
   CapacityTracker(Vertx vertx, Runnable onChange) {
     this.vertx = vertx;
@@ -53,7 +56,11 @@ final class CapacityTracker {
       workers.remove(worker);
     } else {
       workers.put(worker, new Announcement(capacity, announcement.getInteger("backing_off", 0),
+          announcement.getString("node", worker), announcement.getLong("budget_room", -1L),
           System.currentTimeMillis()));
+    }
+    if (announcement.containsKey("budget_room")) {
+      dispatchedSinceRoom = 0;
     }
     recompute();
   }
@@ -64,14 +71,44 @@ final class CapacityTracker {
     recompute();
   }
 
+  /**
+   * How many more tasks the rate budgets of the live worker nodes can start within the admission horizon, less
+   * what was sent since they last said so; -1 when no budget bounds it.
+   */
+  long budgetRoom() {
+    return budgetRoom < 0 ? -1 : Math.max(0, budgetRoom - dispatchedSinceRoom);
+  }
+
+  void dispatched() {
+    dispatchedSinceRoom++;
+  }
+
   private void recompute() {
     int sum = workers.values().stream().mapToInt(Announcement::capacity).sum();
     int waiting = workers.values().stream().mapToInt(Announcement::backingOff).sum();
-    if (sum != total || waiting != backingOff) {
+    long room = nodeRoom();
+    if (sum != total || waiting != backingOff || room != budgetRoom) {
       total = sum;
       backingOff = waiting;
+      budgetRoom = room;
       onChange.run();
     }
+  }
+
+  /** Each node's room counted once (all its workers announce the same node budgets); any unlimited node: -1. */
+  private long nodeRoom() {
+    Map<String, Long> byNode = new HashMap<>();
+    for (Announcement a : workers.values()) {
+      byNode.put(a.node(), a.budgetRoom());
+    }
+    long room = 0;
+    for (long r : byNode.values()) {
+      if (r < 0) {
+        return -1;
+      }
+      room += r;
+    }
+    return byNode.isEmpty() ? -1 : room;
   }
 
   Future<Void> stop() {

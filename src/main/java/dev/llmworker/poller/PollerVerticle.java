@@ -88,14 +88,18 @@ public final class PollerVerticle extends VerticleBase {
   /**
    * Credits are worker slots: tasks at workers plus messages being received. Messages whose outcome is
    * being written to SQS no longer hold a slot, but they are bounded too (at most one capacity's worth),
-   * so a stalled SQS stops receiving instead of piling messages up in memory.
+   * so a stalled SQS stops receiving instead of piling messages up in memory. Where rate budgets apply, credits
+   * are also bounded by what the budgets can start within the admission horizon: at the limit, receives slow
+   * down instead of messages waiting in memory.
    */
   private int freeCredits() {
     int settling = inFlight.size() - atWorkers - groups.held();
     if (settling >= Math.max(1, capacity.total()) || throttled()) {
       return 0;
     }
-    return capacity.total() - atWorkers - groups.held() - receiver.reserved();
+    int credits = capacity.total() - atWorkers - groups.held() - receiver.reserved();
+    long room = capacity.budgetRoom();
+    return room < 0 ? credits : (int) Math.min(credits, room - receiver.reserved());
   }
 
   /**
@@ -133,6 +137,7 @@ public final class PollerVerticle extends VerticleBase {
 
   private void dispatch(InFlightMessage task) {
     atWorkers++;
+    capacity.dispatched();
     stats.peakDispatched.accumulateAndGet(stats.dispatched.incrementAndGet(), Math::max);
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
     vertx.eventBus().<JsonObject>request(Addresses.TASKS, envelope.toJson(), taskDelivery)

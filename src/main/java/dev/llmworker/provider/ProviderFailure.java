@@ -7,12 +7,35 @@ public final class ProviderFailure extends RuntimeException {
   private final Kind kind;
   private final int statusCode;
   private final long retryAfterMs;
+  private final String providerName;
+  private final RateHeaders rateHeaders;
 
   public ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message) {
+    this(kind, statusCode, retryAfterMs, message, null, RateHeaders.NONE);
+  }
+
+  ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message, String providerName,
+      RateHeaders rateHeaders) {
     super(message, null, false, false);
     this.kind = kind;
     this.statusCode = statusCode;
     this.retryAfterMs = retryAfterMs;
+    this.providerName = providerName;
+    this.rateHeaders = rateHeaders;
+  }
+
+  /** The same failure, tagged with the provider that failed and what it said about its limits. */
+  ProviderFailure from(String provider, RateHeaders headers) {
+    return new ProviderFailure(kind, statusCode, retryAfterMs, getMessage(), provider, headers);
+  }
+
+  /** The provider that failed, or null when no call was made. */
+  public String providerName() {
+    return providerName;
+  }
+
+  public RateHeaders rateHeaders() {
+    return rateHeaders;
   }
 
   /** Maps an HTTP status that is not 2xx: 429 throttles, 408/409/5xx are worth retrying, other 4xx never are. */

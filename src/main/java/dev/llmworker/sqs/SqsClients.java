@@ -4,14 +4,6 @@ import dev.llmworker.app.LlmwConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -52,7 +44,7 @@ public final class SqsClients implements AutoCloseable {
   private SqsAsyncClient build(LlmwConfig.Sqs config, int connections, Duration readTimeout) {
     SqsAsyncClientBuilder builder = SqsAsyncClient.builder()
         .region(Region.of(config.region()))
-        .credentialsProvider(credentials(config.endpoint()))
+        .credentialsProvider(AwsIdentity.forEndpoint(config.endpoint()))
         .overrideConfiguration(o -> o.addExecutionInterceptor(counter))
         // our continuations only hop to a Vert.x context: no need for the SDK's extra completion thread pool
         .asyncConfiguration(a -> a.advancedOption(SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR,
@@ -71,27 +63,6 @@ public final class SqsClients implements AutoCloseable {
       builder.endpointOverride(URI.create(config.endpoint()));
     }
     return builder.build();
-  }
-
-  /**
-   * AWS's default chain; for a local endpoint (ElasticMQ, LocalStack) that needs no real identity, dummy
-   * credentials when the chain finds none.
-   */
-  private static AwsCredentialsProvider credentials(String endpoint) {
-    if (endpoint.isEmpty() || !isLoopback(endpoint)) {
-      return DefaultCredentialsProvider.builder().build();
-    }
-    // no instance-metadata lookups for a local endpoint: environment, system properties, profile, else dummy
-    return AwsCredentialsProviderChain.builder().credentialsProviders(
-        EnvironmentVariableCredentialsProvider.create(),
-        SystemPropertyCredentialsProvider.create(),
-        ProfileCredentialsProvider.create(),
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
-  }
-
-  private static boolean isLoopback(String endpoint) {
-    String host = URI.create(endpoint).getHost();
-    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 
   /** Blocking (waits up to 3 s for connections to close): call from a worker or main thread. */

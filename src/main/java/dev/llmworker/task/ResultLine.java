@@ -43,10 +43,33 @@ public final class ResultLine {
     }
   }
 
-  /** How the task was served. */
-  public record Meta(int attempts, String provider, long latencyMs) {
+  /**
+   * How the task was served. {@code model}, {@code costUsd}, {@code fallbackFrom} and {@code raw} are null when
+   * they do not apply (no price configured for the model, no fallback, results.keepRaw off).
+   */
+  public record Meta(int attempts, String provider, long latencyMs, String model, Double costUsd,
+      String fallbackFrom, JsonObject raw) {
+
+    public Meta(int attempts, String provider, long latencyMs) {
+      this(attempts, provider, latencyMs, null, null, null, null);
+    }
+
     JsonObject toJson() {
-      return new JsonObject().put("attempts", attempts).put("provider", provider).put("latency_ms", latencyMs);
+      JsonObject json = new JsonObject().put("attempts", attempts).put("provider", provider)
+          .put("latency_ms", latencyMs);
+      if (model != null) {
+        json.put("model", model);
+      }
+      if (costUsd != null) {
+        json.put("cost_usd", costUsd);
+      }
+      if (fallbackFrom != null) {
+        json.put("fallback_from", fallbackFrom);
+      }
+      if (raw != null) {
+        json.put("raw", raw);
+      }
+      return json;
     }
   }
 }

@@ -14,28 +14,47 @@ import dev.llmworker.task.TaskRejected;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one task: decode, call the provider, retry throttling and transient failures in process, and turn
- * the end of it into a {@link TaskOutcome} with the result line. Never fails: every path is an outcome.
+ * Runs one task: decode, pick its provider, call, retry throttling and transient failures in process, fall back
+ * to the next provider when one keeps failing or its circuit is open, and turn the end of it into a
+ * {@link TaskOutcome} with the result line. Never fails: every path is an outcome.
  */
 final class TaskRunner {
   private static final Logger LOG = LoggerFactory.getLogger(TaskRunner.class);
+  /** Transient failures in a row on one provider before the next in its fallback list is tried. */
+  static final int FALLBACK_AFTER = 2;
+
+  /** Where a task stands: its provider chain, which one is in use, and how many attempts it has had. */
+  private record Attempt(Task task, List<String> chain, int index, int number, long llmMs, int failuresHere) {
+    String provider() {
+      return chain.get(index);
+    }
+
+    Attempt next(long addedMs, int newIndex, int failures) {
+      return new Attempt(task, chain, newIndex, number + 1, llmMs + addedMs, failures);
+    }
+  }
 
   private final Vertx vertx;
-  private final LlmProvider provider;
+  private final Map<String, LlmProvider> providers;
+  private final NodeLlm llm;
+  private final ProviderCall call;
   private final TaskDecoder decoder;
   private final LlmwConfig.Retry retry;
   private final NodeStats stats;
   private int backingOff;
 
-  TaskRunner(Vertx vertx, LlmProvider provider, LlmwConfig.Retry retry, NodeStats stats) {
+  TaskRunner(Vertx vertx, Map<String, LlmProvider> providers, NodeLlm llm, LlmwConfig.Retry retry, NodeStats stats) {
     this.vertx = vertx;
-    this.provider = provider;
-    this.decoder = new TaskDecoder(provider.name(), Set.of(provider.name()));
+    this.providers = providers;
+    this.llm = llm;
+    this.call = new ProviderCall(vertx, llm, stats);
+    this.decoder = new TaskDecoder(llm.routes().defaultName(), llm.routes().names());
     this.retry = retry;
     this.stats = stats;
   }
@@ -46,55 +65,96 @@ final class TaskRunner {
       task = decoder.decode(envelope.body());
     } catch (TaskRejected rejected) {
       LOG.warn("task {} (message {}) rejected: {}", rejected.customId(), envelope.messageId(), rejected.getMessage());
-      return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0));
+      return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null));
     }
-    return attempt(task, 1, 0);
+    return attempt(new Attempt(task, llm.routes().chain(llm.routes().route(task)), 0, 1, 0, 0));
   }
 
-  private Future<TaskOutcome> attempt(Task task, int attempt, long llmMsSoFar) {
+  private Future<TaskOutcome> attempt(Attempt wanted) {
+    int index = firstClosedCircuit(wanted);
+    if (index < 0) {
+      return failed(wanted, 0, new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
+          "circuit open for every provider of " + wanted.chain()));
+    }
+    Attempt a = index == wanted.index() ? wanted : new Attempt(wanted.task(), wanted.chain(), index, wanted.number(),
+        wanted.llmMs(), 0);
     long start = System.nanoTime();
-    return provider.complete(task)
-        .map(reply -> succeeded(task, reply, attempt, llmMsSoFar + reply.latencyMs()))
-        .recover(error -> failed(task, attempt, llmMsSoFar + (System.nanoTime() - start) / 1_000_000, error));
+    return call.call(providers.get(a.provider()), a.task())
+        .map(reply -> succeeded(a, reply))
+        .recover(error -> failed(a, (System.nanoTime() - start) / 1_000_000, error));
   }
 
-  private TaskOutcome succeeded(Task task, ProviderReply reply, int attempt, long llmMs) {
+  /**
+   * The first provider from the current one whose circuit lets a call through; -1 if none does. A provider with
+   * no fallback is always called: holding its tasks back would not serve them sooner.
+   */
+  private int firstClosedCircuit(Attempt a) {
+    if (a.chain().size() == 1) {
+      return a.index();
+    }
+    for (int i = a.index(); i < a.chain().size(); i++) {
+      if (llm.circuits().tryAcquire(a.chain().get(i))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private TaskOutcome succeeded(Attempt a, ProviderReply reply) {
     stats.recordLlmCall(reply.latencyMs());
-    ResultLine.Meta meta = new ResultLine.Meta(attempt, provider.name(), reply.latencyMs());
-    return TaskOutcome.succeeded(task.customId(), ResultLine.success(task.customId(), reply.statusCode(),
-        reply.requestId(), reply.body(), ResultLine.Usage.from(reply.body()), meta), attempt, llmMs);
+    long prompt = reply.usage().promptTokens();
+    long completion = reply.usage().completionTokens();
+    Double cost = llm.cost(reply.model(), a.task().model(), prompt, completion);
+    stats.llm.succeeded(reply.provider(), reply.model(), prompt, completion, cost == null ? 0 : cost,
+        reply.latencyMs());
+    ResultLine.Meta meta = new ResultLine.Meta(a.number(), reply.provider(), reply.latencyMs(), reply.model(), cost,
+        a.index() > 0 ? a.chain().get(0) : null, llm.keepRaw() ? reply.raw() : null);
+    return TaskOutcome.succeeded(a.task().customId(), ResultLine.success(a.task().customId(), reply.statusCode(),
+        reply.requestId(), reply.body(), reply.usage(), meta), a.number(), a.llmMs() + reply.latencyMs());
   }
 
-  private Future<TaskOutcome> failed(Task task, int attempt, long llmMs, Throwable error) {
+  private Future<TaskOutcome> failed(Attempt a, long tookMs, Throwable error) {
     stats.llmCalls.increment();
     ProviderFailure failure = error instanceof ProviderFailure f ? f
         : new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1, String.valueOf(error.getMessage()));
+    String customId = a.task().customId();
     if (failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
       stats.rateLimited.increment();
     }
     if (failure.kind() == ProviderFailure.Kind.PERMANENT) {
-      LOG.warn("task {} failed permanently: {}", task.customId(), failure.getMessage());
-      return Future.succeededFuture(deadLetter(task.customId(), failure.code(), failure.getMessage(), attempt));
+      LOG.warn("task {} failed permanently: {}", customId, failure.getMessage());
+      return Future.succeededFuture(deadLetter(customId, failure.code(), failure.getMessage(), a.number(),
+          a.provider()));
     }
     int maxAttempts = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
         ? retry.rateLimitedMaxAttempts() : retry.inProcessMaxAttempts();
-    if (attempt >= maxAttempts) {
-      LOG.info("task {} still failing after {} attempts ({}); returning it to SQS", task.customId(), attempt,
+    if (a.number() >= maxAttempts) {
+      LOG.info("task {} still failing after {} attempts ({}); returning it to SQS", customId, a.number(),
           failure.getMessage());
-      return Future.succeededFuture(TaskOutcome.retry(task.customId(), failure.code(), failure.getMessage(), attempt));
+      return Future.succeededFuture(TaskOutcome.retry(customId, failure.code(), failure.getMessage(), a.number()));
     }
     stats.retried.increment();
-    long delay = Backoff.retryDelayMs(attempt, retry.baseDelayMs(), retry.maxDelayMs(), failure.retryAfterMs());
-    LOG.debug("task {} attempt {} failed ({}); retrying in {} ms", task.customId(), attempt, failure.getMessage(), delay);
+    int failuresHere = failure.kind() == ProviderFailure.Kind.TRANSIENT ? a.failuresHere() + 1 : 0;
+    if (failuresHere >= FALLBACK_AFTER && a.index() + 1 < a.chain().size()) {
+      LOG.info("task {}: {} failed {} times in a row ({}); falling back to {}", customId, a.provider(),
+          failuresHere, failure.getMessage(), a.chain().get(a.index() + 1));
+      return attempt(a.next(tookMs, a.index() + 1, 0));
+    }
+    long delay = Backoff.retryDelayMs(a.number(), retry.baseDelayMs(), retry.maxDelayMs(), failure.retryAfterMs());
+    LOG.debug("task {} attempt {} failed ({}); retrying in {} ms", customId, a.number(), failure.getMessage(), delay);
+    return backOff(delay).compose(v -> attempt(a.next(tookMs, a.index(), failuresHere)));
+  }
+
+  private Future<Void> backOff(long delayMs) {
     backingOff++;
     stats.backingOff.incrementAndGet();
     Promise<Void> wait = Promise.promise();
-    vertx.setTimer(delay, id -> {
+    vertx.setTimer(delayMs, id -> {
       backingOff--;
       stats.backingOff.decrementAndGet();
       wait.complete();
     });
-    return wait.future().compose(v -> attempt(task, attempt + 1, llmMs));
+    return wait.future();
   }
 
   /** Tasks of this runner now waiting for a retry backoff to pass. */
@@ -102,8 +162,8 @@ final class TaskRunner {
     return backingOff;
   }
 
-  private TaskOutcome deadLetter(String customId, String code, String reason, int attempts) {
-    ResultLine.Meta meta = new ResultLine.Meta(attempts, provider.name(), 0);
+  private TaskOutcome deadLetter(String customId, String code, String reason, int attempts, String provider) {
+    ResultLine.Meta meta = new ResultLine.Meta(attempts, provider != null ? provider : llm.routes().defaultName(), 0);
     return TaskOutcome.deadLetter(customId, ResultLine.failure(customId, code, reason, meta), code, reason, attempts);
   }
 }

@@ -3,7 +3,7 @@ package dev.llmworker.worker;
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.provider.LlmProvider;
-import dev.llmworker.provider.OpenAiProvider;
+import dev.llmworker.provider.ProviderFactory;
 import dev.llmworker.task.Addresses;
 import dev.llmworker.task.TaskEnvelope;
 import dev.llmworker.task.TaskOutcome;
@@ -14,39 +14,46 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity (and how many of its tasks
- * wait on a retry backoff) to pollers every second; they never send more than the announced total. A task
- * that arrives while all slots are busy waits in a short local queue bounded by the poller's credits.
+ * wait on a retry backoff, and how many more the node's rate budgets can start soon) to pollers every second,
+ * and at once when the budget room changes; pollers never send more than that. A task that arrives while all
+ * slots are busy waits in a short local queue bounded by the poller's credits.
  */
 public final class WorkerVerticle extends VerticleBase {
   static final long ANNOUNCE_MS = 1000;
+  static final long ROOM_CHECK_MS = 100;
 
   private final LlmwConfig config;
   private final NodeStats stats;
+  private final NodeLlm llm;
   private final String workerId = UUID.randomUUID().toString();
   private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
   private final Promise<Void> drained = Promise.promise();
-  private LlmProvider provider;
+  private Map<String, LlmProvider> providers;
   private TaskRunner runner;
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> queries;
   private MessageConsumer<JsonObject> shutdown;
   private long announcer;
+  private long roomChecker;
+  private long announcedRoom = Long.MIN_VALUE;
   private int running;
   private boolean stopping;
 
-  public WorkerVerticle(LlmwConfig config, NodeStats stats) {
+  public WorkerVerticle(LlmwConfig config, NodeStats stats, NodeLlm llm) {
     this.config = config;
     this.stats = stats;
+    this.llm = llm;
   }
 
   @Override
   public Future<?> start() {
-    provider = new OpenAiProvider(vertx, config.provider(), config.worker().concurrency());
-    runner = new TaskRunner(vertx, provider, config.retry(), stats);
+    providers = ProviderFactory.createAll(vertx, config);
+    runner = new TaskRunner(vertx, providers, llm, config.retry(), stats);
     consumer = vertx.eventBus().consumer(Addresses.TASKS, this::onTask);
     queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
     shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body().getString("phase")));
@@ -54,13 +61,26 @@ public final class WorkerVerticle extends VerticleBase {
     return Future.join(consumer.completion(), queries.completion(), shutdown.completion()).onSuccess(v -> {
       announce();
       announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce());
+      roomChecker = vertx.setPeriodic(ROOM_CHECK_MS, id -> announceIfRoomChanged());
     });
   }
 
   private void announce() {
     int capacity = stopping ? 0 : config.worker().concurrency();
+    announcedRoom = budgetRoom();
     vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity)
-        .put("backing_off", runner.backingOff()));
+        .put("backing_off", runner.backingOff()).put("node", stats.nodeId()).put("budget_room", announcedRoom));
+  }
+
+  /** Tasks the node's rate budgets can start within the admission horizon beyond those waiting; -1 unlimited. */
+  private long budgetRoom() {
+    return llm.budgets().room(config.poller().admissionHorizonMs());
+  }
+
+  private void announceIfRoomChanged() {
+    if (budgetRoom() != announcedRoom) {
+      announce();
+    }
   }
 
   private void onTask(Message<JsonObject> message) {
@@ -115,12 +135,13 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> stop() {
     onShutdown("drain");
     vertx.cancelTimer(announcer);
+    vertx.cancelTimer(roomChecker);
     stats.workerInstances.decrementAndGet();
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
     long timer = vertx.setTimer(grace, id -> drained.tryComplete());
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
         .compose(v -> Future.join(consumer.unregister(), queries.unregister(), shutdown.unregister()))
-        .compose(v -> provider.close());
+        .compose(v -> ProviderFactory.closeAll(providers));
   }
 }

@@ -1,0 +1,156 @@
+package dev.llmworker.limits;
+
+import dev.llmworker.app.LlmwConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The node's rate budgets: one per provider and one per model that has its own limit. Shared by all worker
+ * verticles of the node under one lock (a permit may span two budgets); waiting is done with timers on the
+ * caller's own context, never by blocking.
+ */
+public final class Budgets {
+  private final Map<String, Budget> budgets = new LinkedHashMap<>();
+  private final Map<String, LlmwConfig.Limit> modelLimits = new HashMap<>();
+  private final LongSupplier clock;
+
+  public Budgets(List<LlmwConfig.Provider> providers) {
+    this(providers, () -> System.nanoTime() / 1_000_000);
+  }
+
+  Budgets(List<LlmwConfig.Provider> providers, LongSupplier clockMs) {
+    this.clock = clockMs;
+    long now = clockMs.getAsLong();
+    for (LlmwConfig.Provider p : providers) {
+      budgets.put(p.name(), new Budget(p.name(), p.name(), p.limit(), now));
+      p.modelLimits().forEach((model, limit) -> modelLimits.put(p.name() + "/" + model, limit));
+    }
+  }
+
+  /**
+   * Completes when {@code cost} tokens and one request fit every budget the call counts against. The caller
+   * must settle the permit ({@link Permit#used}, {@link Permit#refused}, ...) once the provider has answered.
+   */
+  public Future<Permit> acquire(Vertx vertx, String provider, String model, long cost) {
+    List<Budget> list = budgetsFor(provider, model);
+    synchronized (this) {
+      long wait = tryTake(list, cost);
+      if (wait == 0) {
+        return Future.succeededFuture(new Permit(this, list, cost));
+      }
+      list.forEach(b -> b.waiting++);
+    }
+    Promise<Permit> promise = Promise.promise();
+    retryLater(vertx, list, cost, promise);
+    return promise.future();
+  }
+
+  private void retryLater(Vertx vertx, List<Budget> list, long cost, Promise<Permit> promise) {
+    long wait;
+    synchronized (this) {
+      wait = tryTake(list, cost);
+      if (wait == 0) {
+        list.forEach(b -> b.waiting--);
+      }
+    }
+    if (wait == 0) {
+      promise.complete(new Permit(this, list, cost));
+    } else {
+      vertx.setTimer(Math.max(1, wait), id -> retryLater(vertx, list, cost, promise));
+    }
+  }
+
+  /** Takes from every budget, or from none and says how long to wait. Caller holds the lock. */
+  private long tryTake(List<Budget> list, long cost) {
+    long now = clock.getAsLong();
+    long wait = 0;
+    for (Budget b : list) {
+      wait = Math.max(wait, b.waitMs(now, cost));
+    }
+    if (wait == 0) {
+      list.forEach(b -> b.take(now, cost));
+    }
+    return wait;
+  }
+
+  /**
+   * The provider's budget, then the model's: providers limit per model (OpenAI, Anthropic), so each model gets
+   * its own budget that learns the model's limit from the answers' headers, bounded by {@code modelLimits}.
+   */
+  private synchronized List<Budget> budgetsFor(String provider, String model) {
+    String key = provider + "/" + model;
+    Budget modelBudget = budgets.computeIfAbsent(key, k -> new Budget(k, provider,
+        modelLimits.getOrDefault(k, LlmwConfig.Limit.NONE), clock.getAsLong()));
+    return List.of(budgets.get(provider), modelBudget);
+  }
+
+  synchronized long now() {
+    return clock.getAsLong();
+  }
+
+  /**
+   * How many more tasks the budgets can start within {@code horizonMs}, beyond those already waiting; -1 when a
+   * provider in use has no limit at all (then only worker capacity bounds what is received). A provider's room is
+   * its own budget's, or, when only its models are limited, the sum over its models.
+   */
+  public synchronized long room(long horizonMs) {
+    long now = clock.getAsLong();
+    long room = 0;
+    boolean anyLimited = false;
+    for (Budget p : budgets.values()) {
+      if (!p.key.equals(p.provider)) {
+        continue;
+      }
+      long providerRoom = p.limited() ? p.room(horizonMs) : modelRoom(p.provider, horizonMs);
+      if (providerRoom < 0 && p.usedWithin(now, 10_000)) {
+        return -1;
+      }
+      if (providerRoom >= 0) {
+        anyLimited = true;
+        room += providerRoom;
+      }
+    }
+    return anyLimited ? room : -1;
+  }
+
+  private long modelRoom(String provider, long horizonMs) {
+    long room = -1;
+    for (Budget m : budgets.values()) {
+      if (m.provider.equals(provider) && !m.key.equals(provider) && m.limited()) {
+        room = Math.max(room, 0) + m.room(horizonMs);
+      }
+    }
+    return room;
+  }
+
+  /** Tasks now waiting for a budget on this node. */
+  public synchronized int waiting() {
+    return budgets.values().stream().mapToInt(b -> b.waiting).sum();
+  }
+
+  /** This node's part of each budget, e.g. 0.5 when two nodes share the provider's limit. */
+  public synchronized void setShare(String key, double share) {
+    Budget b = budgets.get(key);
+    if (b != null) {
+      b.setShare(share, clock.getAsLong());
+    }
+  }
+
+  public synchronized List<String> keys() {
+    return List.copyOf(budgets.keySet());
+  }
+
+  public synchronized JsonArray snapshot() {
+    long now = clock.getAsLong();
+    JsonArray out = new JsonArray();
+    budgets.values().forEach(b -> out.add(b.snapshot(now)));
+    return out;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.llmworker.provider;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.task.ResultLine.Usage;
+import dev.llmworker.task.Task;
+import dev.llmworker.task.TaskDecoder;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What every provider shares: one WebClient, one request template per model URL (timeout, headers), the call, and
+ * the mapping of the answer to {@link ProviderReply} or a classified {@link ProviderFailure}. Subclasses say only
+ * where to send, what to send and how to read the answer. One instance per worker verticle (event-loop confined).
+ */
+abstract class HttpProvider implements LlmProvider {
+  protected final LlmwConfig.Provider config;
+  private final WebClient client;
+  private final Map<String, HttpRequest<Buffer>> templates = new HashMap<>();
+
+  HttpProvider(Vertx vertx, LlmwConfig.Provider config, int defaultConnections) {
+    this.config = config;
+    WebClientOptions options = new WebClientOptions()
+        .setConnectTimeout(config.connectTimeoutSeconds() * 1000)
+        .setKeepAlive(true)
+        .setTcpNoDelay(true)
+        .setUserAgent("llm-worker");
+    int connections = config.maxConnections() > 0 ? config.maxConnections() : defaultConnections;
+    this.client = WebClient.create(vertx, options, new PoolOptions().setHttp1MaxSize(connections));
+  }
+
+  @Override
+  public String name() {
+    return config.name();
+  }
+
+  @Override
+  public LlmwConfig.Provider config() {
+    return config;
+  }
+
+  /** The absolute URL for a (provider-side) model name; never anything a task supplies beyond the model. */
+  abstract String url(String model);
+
+  /** Authentication, version and the configured extra headers, put on the template once. */
+  abstract void staticHeaders(HttpRequest<Buffer> template);
+
+  /** The request body in the provider's format; {@link IllegalArgumentException} if the task cannot be sent. */
+  abstract JsonObject requestBody(Task task, String model);
+
+  /** The provider's success body in OpenAI chat-completion shape. */
+  abstract JsonObject toOpenAi(JsonObject raw, String model, String requestId);
+
+  abstract Usage usage(JsonObject raw);
+
+  abstract RateHeaders rateHeaders(MultiMap headers);
+
+  /** The provider's own error message from an error body, or null. */
+  abstract String errorMessage(JsonObject body, MultiMap headers);
+
+  String requestId(HttpResponse<Buffer> response) {
+    return response.getHeader("x-request-id");
+  }
+
+  /** Last touches per request, such as a signature over the body. */
+  Future<HttpRequest<Buffer>> prepare(HttpRequest<Buffer> request, String url, Buffer body) {
+    return Future.succeededFuture(request);
+  }
+
+  @Override
+  public Future<ProviderReply> complete(Task task) {
+    String model = config.providerModel(task.model());
+    Buffer body;
+    try {
+      body = requestBody(task, model).toBuffer();
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ProviderFailure(ProviderFailure.Kind.PERMANENT, 0, -1,
+          "cannot send this task to " + name() + " (" + config.type() + "): " + e.getMessage()));
+    }
+    long start = System.nanoTime();
+    HttpRequest<Buffer> request = template(model).copy().putHeader("X-Client-Request-Id", task.customId());
+    return prepare(request, url(model), body)
+        .compose(signed -> signed.sendBuffer(body))
+        .recover(e -> Future.failedFuture(e instanceof ProviderFailure ? e
+            : new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
+                "no answer from " + name() + ": " + TaskDecoder.clip(e.getMessage()))))
+        .compose(response -> classify(response, model, (System.nanoTime() - start) / 1_000_000));
+  }
+
+  private HttpRequest<Buffer> template(String model) {
+    return templates.computeIfAbsent(model, m -> {
+      HttpRequest<Buffer> template = client.postAbs(url(m))
+          .timeout(config.requestTimeoutSeconds() * 1000L)
+          .putHeader("Content-Type", "application/json");
+      staticHeaders(template);
+      config.headers().forEach(template::putHeader);
+      return template;
+    });
+  }
+
+  private Future<ProviderReply> classify(HttpResponse<Buffer> response, String model, long latencyMs) {
+    int status = response.statusCode();
+    RateHeaders limits = rateHeaders(response.headers());
+    if (status / 100 != 2) {
+      return Future.failedFuture(ProviderFailure.forStatus(status, RetryAfter.parseMs(response.headers()),
+          name() + " answered " + status + ": " + errorText(response)).from(name(), limits));
+    }
+    JsonObject raw;
+    try {
+      raw = response.bodyAsJsonObject();
+      if (raw == null) {
+        throw new IllegalArgumentException("empty body");
+      }
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new ProviderFailure(ProviderFailure.Kind.TRANSIENT, status, -1,
+          name() + " answered " + status + " with a body that is not a JSON object").from(name(), limits));
+    }
+    String requestId = requestId(response);
+    JsonObject body = toOpenAi(raw, model, requestId);
+    return Future.succeededFuture(new ProviderReply(name(), model, status, requestId, body, body == raw ? null : raw,
+        usage(raw), latencyMs, limits));
+  }
+
+  /** The provider's own error message when it sent one, else the raw text; clipped to one short line. */
+  private String errorText(HttpResponse<Buffer> response) {
+    String text = response.bodyAsString();
+    if (text == null || text.isBlank()) {
+      return "(no body)";
+    }
+    try {
+      String message = errorMessage(new JsonObject(text), response.headers());
+      if (message != null) {
+        return TaskDecoder.clip(message);
+      }
+    } catch (RuntimeException ignored) {
+      // not JSON: fall through to the raw text
+    }
+    return TaskDecoder.clip(text);
+  }
+
+  @Override
+  public Future<Void> close() {
+    client.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.llmworker.worker;
+
+import dev.llmworker.limits.Permit;
+import dev.llmworker.limits.TokenEstimator.Estimate;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.provider.LlmProvider;
+import dev.llmworker.provider.ProviderFailure;
+import dev.llmworker.provider.ProviderReply;
+import dev.llmworker.provider.RateHeaders;
+import dev.llmworker.task.Task;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * One call to one provider: wait for its rate budget, call, then tell the budget what the call really cost (the
+ * provider's {@code usage}) and the circuit breaker how the provider behaved, and count it per provider and model.
+ */
+final class ProviderCall {
+  private final Vertx vertx;
+  private final NodeLlm llm;
+  private final NodeStats stats;
+
+  ProviderCall(Vertx vertx, NodeLlm llm, NodeStats stats) {
+    this.vertx = vertx;
+    this.llm = llm;
+    this.stats = stats;
+  }
+
+  Future<ProviderReply> call(LlmProvider provider, Task task) {
+    String model = provider.config().providerModel(task.model());
+    Estimate estimate = llm.estimator().estimate(provider.name(), model, task.body());
+    return llm.budgets().acquire(vertx, provider.name(), model, estimate.charge())
+        .compose(permit -> provider.complete(task)
+            .onSuccess(reply -> answered(provider, estimate, permit, reply))
+            .onFailure(error -> failed(provider, model, estimate, permit, error)));
+  }
+
+  private void answered(LlmProvider provider, Estimate estimate, Permit permit, ProviderReply reply) {
+    boolean reservesMaxTokens = switch (provider.config().type()) {
+      case "openai", "azure" -> true;
+      default -> false;
+    };
+    permit.used(llm.estimator().actual(estimate, reply.usage().promptTokens(), reply.usage().completionTokens(),
+        reservesMaxTokens), reply.rateHeaders());
+    llm.circuits().succeeded(provider.name(), reply.latencyMs());
+  }
+
+  private void failed(LlmProvider provider, String model, Estimate estimate, Permit permit, Throwable error) {
+    ProviderFailure failure = error instanceof ProviderFailure f ? f : null;
+    RateHeaders headers = failure != null ? failure.rateHeaders() : RateHeaders.NONE;
+    boolean rateLimited = failure != null && failure.kind() == ProviderFailure.Kind.RATE_LIMITED;
+    stats.llm.failed(provider.name(), model, rateLimited);
+    if (rateLimited) {
+      permit.rateLimited(failure.retryAfterMs(), headers);
+      llm.circuits().neutral(provider.name());
+    } else if (failure != null && failure.statusCode() == 0 && failure.kind() == ProviderFailure.Kind.PERMANENT) {
+      permit.unused(); // the request could not even be built for this provider
+      llm.circuits().neutral(provider.name());
+    } else if (failure != null && failure.kind() == ProviderFailure.Kind.PERMANENT) {
+      permit.used(estimate.charge(), headers); // the provider is well; the task was wrong
+      llm.circuits().succeeded(provider.name(), 0);
+    } else {
+      permit.used(estimate.charge(), headers);
+      llm.circuits().failed(provider.name(), 0, error);
+    }
+  }
+}
