@@ -1,5 +1,6 @@
 package dev.llmworker.app;
 
+import dev.llmworker.limits.BudgetShareVerticle;
 import dev.llmworker.monitor.MonitorVerticle;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.PollerVerticle;
@@ -39,6 +40,7 @@ public final class Node {
   private QueueUrls queues;
   private String pollerId;
   private String workersId;
+  private String sharesId;
   private String monitorId;
   private MonitorVerticle monitor;
   private long publisher = -1;
@@ -84,8 +86,11 @@ public final class Node {
       return Future.succeededFuture();
     }
     NodeLlm llm = NodeLlm.create(config, stats);
-    return vertx.deployVerticle(() -> new WorkerVerticle(config, stats, llm),
-        new DeploymentOptions().setInstances(config.worker().instances())).onSuccess(id -> workersId = id).mapEmpty();
+    return vertx.deployVerticle(new BudgetShareVerticle(llm.budgets(), stats.nodeId()))
+        .onSuccess(id -> sharesId = id)
+        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(config, stats, llm),
+            new DeploymentOptions().setInstances(config.worker().instances())))
+        .onSuccess(id -> workersId = id).mapEmpty();
   }
 
   private Future<Void> deployPoller() {
@@ -148,6 +153,7 @@ public final class Node {
     return undeploy(pollerId)
         .onComplete(ar -> shutdownPhase("hurry"))
         .compose(v -> undeploy(workersId))
+        .compose(v -> undeploy(sharesId))
         .compose(v -> undeploy(monitorId))
         .eventually(() -> vertx.executeBlocking(() -> {
           if (sqs != null) {

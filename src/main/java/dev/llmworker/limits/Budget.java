@@ -37,6 +37,7 @@ final class Budget {
   private long lastUsed = Long.MIN_VALUE / 2;
   int waiting;
   long granted;
+  long grantedAtLastDemand;
   long rateLimited;
 
   Budget(String key, String provider, Limit configured, long nowMs) {

@@ -143,6 +143,21 @@ public final class Budgets {
     }
   }
 
+  /**
+   * How much this node wants of each limited budget since the last call: tasks waiting for it plus tasks it let
+   * through. Used to split a budget between the nodes of a cluster in proportion to what each needs.
+   */
+  public synchronized Map<String, Long> demand() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    budgets.values().forEach(b -> {
+      if (b.limited()) {
+        out.put(b.key, b.waiting + b.granted - b.grantedAtLastDemand);
+        b.grantedAtLastDemand = b.granted;
+      }
+    });
+    return out;
+  }
+
   public synchronized List<String> keys() {
     return List.copyOf(budgets.keySet());
   }

@@ -16,6 +16,11 @@ public final class Addresses {
   public static final String SHUTDOWN = "llmw.shutdown";
   /** Every node → monitors: a stats snapshot about once a second. */
   public static final String STATS = "llmw.stats";
+  /**
+   * Every worker node → every worker node: how much each node wants of each rate budget
+   * ({@code {"node","weights":{key: weight}}}), twice a second, so the nodes split one budget between them.
+   */
+  public static final String BUDGET_DEMAND = "llmw.budget.demand";
 
   private Addresses() {}
 }

@@ -1,0 +1,86 @@
+package dev.llmworker.limits;
+
+import dev.llmworker.task.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Splits every rate budget between the live worker nodes of a cluster so that the configured limit holds for the
+ * cluster, not per node. Each node publishes its demand per budget twice a second; every node computes its own
+ * share as its demand over the sum (plus one per node, so a node that has just started asking is not starved). A
+ * node that stops announcing drops out after {@link #EXPIRY_MS} and the others take its part back. Alone, a node
+ * keeps the whole budget.
+ */
+public final class BudgetShareVerticle extends VerticleBase {
+  static final long PERIOD_MS = 500;
+  static final long EXPIRY_MS = 2000;
+
+  private record Demand(Map<String, Long> weights, long seenAt) {}
+
+  private final Budgets budgets;
+  private final String nodeId;
+  private final Map<String, Demand> others = new HashMap<>();
+  private MessageConsumer<JsonObject> consumer;
+  private long timer;
+
+  public BudgetShareVerticle(Budgets budgets, String nodeId) {
+    this.budgets = budgets;
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = vertx.eventBus().consumer(Addresses.BUDGET_DEMAND, m -> heard(m.body()));
+    timer = vertx.setPeriodic(PERIOD_MS, id -> round());
+    return consumer.completion();
+  }
+
+  private void heard(JsonObject announcement) {
+    String node = announcement.getString("node");
+    if (node == null || node.equals(nodeId)) {
+      return;
+    }
+    Map<String, Long> weights = new HashMap<>();
+    announcement.getJsonObject("weights", new JsonObject())
+        .forEach(e -> weights.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    others.put(node, new Demand(weights, System.currentTimeMillis()));
+  }
+
+  /** Publish this node's demand, then recompute its shares from everyone's latest. */
+  private void round() {
+    Map<String, Long> mine = budgets.demand();
+    JsonObject weights = new JsonObject();
+    mine.forEach(weights::put);
+    vertx.eventBus().publish(Addresses.BUDGET_DEMAND, new JsonObject().put("node", nodeId).put("weights", weights));
+    long now = System.currentTimeMillis();
+    others.values().removeIf(d -> now - d.seenAt() > EXPIRY_MS);
+    Set<String> keys = new HashSet<>(budgets.keys());
+    for (String key : keys) {
+      budgets.setShare(key, share(key, mine.getOrDefault(key, 0L)));
+    }
+  }
+
+  /** Nodes that have no such budget (they never called that model) take no part of it. */
+  private double share(String key, long myWeight) {
+    double total = myWeight + 1;
+    for (Demand d : others.values()) {
+      Long weight = d.weights().get(key);
+      if (weight != null) {
+        total += weight + 1;
+      }
+    }
+    return (myWeight + 1) / total;
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return consumer.unregister();
+  }
+}
