@@ -34,8 +34,8 @@ class RateLimitTest {
   static final class RateProbe {
     private final List<long[]> samples = new ArrayList<>();
 
-    RateProbe(Stack stack, LongSupplier counter) {
-      stack.vertx.setPeriodic(100, id -> {
+    RateProbe(io.vertx.core.Vertx vertx, LongSupplier counter) {
+      vertx.setPeriodic(100, id -> {
         synchronized (samples) {
           samples.add(new long[] {System.nanoTime() / 1_000_000, counter.getAsLong()});
         }
@@ -69,7 +69,7 @@ class RateLimitTest {
     // 1200 rpm allows 20/s; 15,600 tpm at 26 tokens a request allows 10/s: tokens bind
     stack = new Stack(60, 5, SimulatorOptions.defaults().withLatencyMs(50).withRpm(1200).withTpm(15_600));
     stack.startNode(json -> providerLimits(json, 1200, 15_600));
-    RateProbe probe = new RateProbe(stack, () -> stack.sim.stats().okCount());
+    RateProbe probe = new RateProbe(stack.vertx, () -> stack.sim.stats().okCount());
     enqueue(300);
     Eventually.await(Duration.ofSeconds(60), () -> stack.settled() == 300, () -> stack.node.stats().snapshot().encode());
 
@@ -88,7 +88,7 @@ class RateLimitTest {
   void configuredTooHigh() throws Exception {
     stack = new Stack(60, 5, SimulatorOptions.defaults().withLatencyMs(50).withRpm(600));
     stack.startNode(json -> providerLimits(json, 720, 0));
-    RateProbe probe = new RateProbe(stack, () -> stack.sim.stats().okCount());
+    RateProbe probe = new RateProbe(stack.vertx, () -> stack.sim.stats().okCount());
     enqueue(200);
     Eventually.await(Duration.ofSeconds(60), () -> stack.settled() == 200, () -> stack.node.stats().snapshot().encode());
 
