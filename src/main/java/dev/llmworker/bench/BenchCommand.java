@@ -28,6 +28,14 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Tasks processed first and not measured: JIT compilation, pools (default ${DEFAULT-VALUE}).")
   int warmup;
 
+  @Option(names = "--rpm", paramLabel = "R", defaultValue = "0",
+      description = "Requests per minute the simulator allows and llm-worker budgets for (default 0: no limit).")
+  int rpm;
+
+  @Option(names = "--tpm", paramLabel = "T", defaultValue = "0",
+      description = "Tokens per minute the simulator allows and llm-worker budgets for (default 0: no limit).")
+  int tpm;
+
   @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
   boolean json;
 
@@ -38,8 +46,10 @@ public final class BenchCommand implements Callable<Integer> {
     check("--concurrency", concurrency, 1, 100_000);
     check("--instances", instances, 1, 256);
     check("--warmup", warmup, 0, 10_000_000);
-    BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances, warmup),
-        System.err).run();
+    check("--rpm", rpm, 0, 100_000_000);
+    check("--tpm", tpm, 0, 1_000_000_000);
+    BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances, warmup,
+        rpm, tpm), System.err).run();
     System.out.println(report.summary());
     if (json) {
       System.out.println(report.toJson().encode());

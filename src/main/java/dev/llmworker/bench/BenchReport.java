@@ -22,7 +22,23 @@ public record BenchReport(
     long peakRssMb,
     int simMaxConcurrent,
     long deadLettered,
-    Map<String, Double> cpuMsPerTaskByThread) {
+    Map<String, Double> cpuMsPerTaskByThread,
+    int rpm,
+    int tpm,
+    long rateLimited429,
+    long tokensPerTask) {
+
+  /** Tasks per second the rate limits allow, or infinity when there are none. */
+  public double limit() {
+    double limit = Double.POSITIVE_INFINITY;
+    if (rpm > 0) {
+      limit = rpm / 60.0;
+    }
+    if (tpm > 0) {
+      limit = Math.min(limit, tpm / 60.0 / tokensPerTask);
+    }
+    return limit;
+  }
 
   public double throughput() {
     return tasks / seconds;
@@ -33,7 +49,7 @@ public record BenchReport(
   }
 
   public double efficiency() {
-    return throughput() / ideal();
+    return throughput() / Math.min(ideal(), limit());
   }
 
   public JsonObject toJson() {
@@ -43,7 +59,11 @@ public record BenchReport(
         .put("seconds", round(seconds))
         .put("throughput", round(throughput()))
         .put("ideal", round(ideal()))
-        .putNull("limit")
+        .put("limit", Double.isInfinite(limit()) ? null : round(limit()))
+        .put("rpm", rpm)
+        .put("tpm", tpm)
+        .put("achieved_budget_ratio", Double.isInfinite(limit()) ? null : round(throughput() / limit()))
+        .put("rate_limited_429", rateLimited429)
         .put("efficiency", round(efficiency()))
         .put("sqs_calls_per_task", round((double) sqsCalls / tasks))
         .put("sqs_calls", new JsonObject(Map.copyOf(sqsCallsByOperation)))
@@ -66,13 +86,15 @@ public record BenchReport(
     return String.format("""
         bench: %d tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances)
           time            %.2f s
-          throughput      %.1f tasks/s (ideal %.1f, efficiency %.3f)
+          throughput      %.1f tasks/s (ideal %.1f, rate limit %s, efficiency %.3f, 429s %d)
           SQS calls/task  %.3f %s
           overhead        p50 %d ms, p99 %d ms (time in llm-worker beyond the LLM call)
           CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator) %s
           peak RSS        %d MB
           over all tasks: lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
-        tasks, warmup, latencyMs, concurrency, instances, seconds, throughput(), ideal(), efficiency(),
+        tasks, warmup, latencyMs, concurrency, instances, seconds, throughput(), ideal(),
+        Double.isInfinite(limit()) ? "none" : String.format("%.1f/s from rpm %d tpm %d", limit(), rpm, tpm),
+        efficiency(), rateLimited429,
         (double) sqsCalls / tasks, sqsCallsByOperation, p50OverheadMs, p99OverheadMs, cpuMsPerTask, byThread(), peakRssMb,
         lost, duplicates, duplicateLlmCalls, deadLettered, simMaxConcurrent);
   }

@@ -35,9 +35,19 @@ public final class BenchRunner {
   private static final String PREFIX = "bench-";
 
   /** {@code warmup} tasks are processed first and not measured (JIT compilation, connection pools). */
-  public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup) {
+  public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup, int rpm, int tpm) {
     int total() {
       return tasks + warmup;
+    }
+
+    /** Under a rate limit a long warm-up only costs time: at most 10 s of the limit. */
+    Options limitedWarmup() {
+      if (rpm == 0 && tpm == 0) {
+        return this;
+      }
+      double perSecond = Math.min(rpm > 0 ? rpm / 60.0 : Double.MAX_VALUE,
+          tpm > 0 ? tpm / 60.0 / SampleTasks.BUDGET_TOKENS : Double.MAX_VALUE);
+      return new Options(tasks, latencyMs, concurrency, instances, (int) Math.min(warmup, perSecond * 10), rpm, tpm);
     }
   }
 
@@ -45,7 +55,7 @@ public final class BenchRunner {
   private final PrintStream progress;
 
   public BenchRunner(Options options, PrintStream progress) {
-    this.options = options;
+    this.options = options.limitedWarmup();
     this.progress = progress;
   }
 
@@ -53,7 +63,7 @@ public final class BenchRunner {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0)) {
       LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(options.latencyMs())
-          .withPort(0)).await();
+          .withRpm(options.rpm()).withTpm(options.tpm()).withPort(0)).await();
       LlmwConfig config = config(server.endpoint(), sim.baseUrl());
       try (SqsClients setup = new SqsClients(config.sqs(), 2)) {
         QueueUrls queues = new QueueSetup(setup.operations(), config.sqs()).create().await();
@@ -72,7 +82,8 @@ public final class BenchRunner {
     JsonObject overrides = new JsonObject()
         .put("sqs", new JsonObject().put("endpoint", endpoint).put("visibilityTimeoutSeconds", 120))
         .put("worker", new JsonObject().put("instances", options.instances()).put("concurrency", perInstance))
-        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", ""));
+        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "")
+            .put("rpm", options.rpm()).put("tpm", options.tpm()));
     return LlmwConfig.parse(ConfigLoader.defaults().mergeIn(overrides, true));
   }
 
@@ -94,6 +105,7 @@ public final class BenchRunner {
     Map<String, Long> callsBefore = node.sqs().counter().byOperation();
     Histogram overheadBefore = stats.overheadHistogram();
     long deadBefore = stats.deadLettered.sum();
+    long rateLimitedBefore = sim.stats().statusCount(429);
     long start = System.nanoTime();
     awaitSettled(stats, options.total());
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -119,7 +131,14 @@ public final class BenchRunner {
         options.instances(), seconds,
         sqsCalls, byOperation, overhead.getValueAtPercentile(50), overhead.getValueAtPercentile(99), lost,
         lines - results.size(), sim.stats().duplicateIds(), cpuMs / options.tasks(), peakRssMb(),
-        sim.stats().maxConcurrent(), deadLettered, cpuByThread);
+        sim.stats().maxConcurrent(), deadLettered, cpuByThread, options.rpm(), options.tpm(),
+        sim.stats().statusCount(429) - rateLimitedBefore, budgetTokensPerTask(sim));
+  }
+
+  /** What a sample task really counted against tpm at the simulator: its prompt tokens plus max_tokens. */
+  private static long budgetTokensPerTask(LlmSimulator sim) {
+    long ok = Math.max(1, sim.stats().okCount());
+    return Math.round((double) sim.stats().promptTokens() / ok) + SampleTasks.MAX_TOKENS;
   }
 
   private void awaitSettled(NodeStats stats, int count) {

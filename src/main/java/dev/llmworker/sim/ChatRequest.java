@@ -23,28 +23,49 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
     if (!(json.getValue("messages") instanceof JsonArray messages)) {
       throw new IllegalArgumentException("Missing required parameter: 'messages'.");
     }
-    long chars = 0;
-    String lastUser = "";
-    Directives directives = Directives.NONE;
+    Tally tally = new Tally();
     for (int i = 0; i < messages.size(); i++) {
       if (!(messages.getValue(i) instanceof JsonObject message)) {
         throw new IllegalArgumentException("Invalid type for 'messages[" + i + "]': expected an object.");
       }
-      String text = text(message.getValue("content"));
+      tally.add(message.getValue("role") instanceof String role ? role : "", text(message.getValue("content")));
+    }
+    Object model = json.getValue("model");
+    return tally.request(model instanceof String name ? name : DEFAULT_MODEL, maxTokens(json));
+  }
+
+  /** The same request under another model name, e.g. an Azure deployment's. */
+  ChatRequest withModel(String name) {
+    return new ChatRequest(name, promptTokens, completionTokens, budgetTokens, lastUserText, directives);
+  }
+
+  /**
+   * Adds up the texts of a request in any wire format, so every dialect counts tokens, finds directives and
+   * picks the last user text the same way.
+   */
+  static final class Tally {
+    private long chars;
+    private String lastUser = "";
+    private Directives directives = Directives.NONE;
+
+    /** Counts one text; {@code role} "user" makes it the text the answer quotes. */
+    Tally add(String role, String text) {
       chars += text.length();
       if (text.contains(Directives.MARKER)) {
         directives = directives.parse(text);
       }
-      if ("user".equals(message.getValue("role"))) {
+      if ("user".equals(role)) {
         lastUser = text;
       }
+      return this;
     }
-    long maxTokens = maxTokens(json);
-    int prompt = (int) Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
-    int completion = (int) Math.max(1, Math.min(maxTokens, DEFAULT_MAX_TOKENS));
-    Object model = json.getValue("model");
-    return new ChatRequest(model instanceof String name ? name : DEFAULT_MODEL, prompt, completion,
-        prompt + maxTokens, lastUser, directives);
+
+    /** The request, with {@code maxTokens} as asked for (at least 1). */
+    ChatRequest request(String model, long maxTokens) {
+      int prompt = (int) Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
+      int completion = (int) Math.max(1, Math.min(maxTokens, DEFAULT_MAX_TOKENS));
+      return new ChatRequest(model, prompt, completion, prompt + maxTokens, lastUser, directives);
+    }
   }
 
   /** A deterministic answer, so callers can check they got the reply to their own prompt. */
@@ -53,15 +74,20 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
   }
 
   private static JsonObject object(Buffer body) {
+    return object(body, "We could not parse the JSON body of your request. The body should be a JSON object with "
+        + "'model' and 'messages'.");
+  }
+
+  /** The body as a JSON object, or an {@link IllegalArgumentException} with {@code failure}, never the parser's. */
+  static JsonObject object(Buffer body, String failure) {
     try {
       if (body != null && body.length() > 0) {
         return new JsonObject(body);
       }
     } catch (RuntimeException e) {
-      // reported below, like OpenAI does, without the parser's details
+      // reported below, like the providers do, without the parser's details
     }
-    throw new IllegalArgumentException("We could not parse the JSON body of your request. The body should be a "
-        + "JSON object with 'model' and 'messages'.");
+    throw new IllegalArgumentException(failure);
   }
 
   /** Content is a string, null (tool calls), or a list of parts of which the text parts count. */

@@ -3,6 +3,7 @@ package dev.llmworker.sim;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /** A running LLM simulator: where it listens, what it saw, and how to stop it. */
 public final class LlmSimulator {
@@ -42,6 +43,24 @@ public final class LlmSimulator {
   /** Live counters; {@code GET /stats} serves the same. */
   public SimulatorStats stats() {
     return verticle.stats();
+  }
+
+  /** The last 1000 chat requests of every dialect, oldest first, as received. */
+  public List<RecordedRequest> requests() {
+    return verticle.requests().snapshot();
+  }
+
+  public void clearRequests() {
+    verticle.requests().clear();
+  }
+
+  /**
+   * Swaps the injected fault rates for the requests that arrive from now on, e.g. 500s on for one phase of a test
+   * and off again after. Callable from any thread. A seeded run stays reproducible as long as the swaps happen at
+   * the same points of the request sequence.
+   */
+  public void setFaults(FaultRates faults) {
+    verticle.setFaults(faults);
   }
 
   /** Undeploys the simulator; calling it again returns the same future. */

@@ -3,10 +3,16 @@ package dev.llmworker.sim;
 import io.vertx.core.MultiMap;
 import java.math.BigDecimal;
 
-/** The rpm and tpm limits, with the OpenAI-style {@code x-ratelimit-*} headers that describe them. */
+/**
+ * The rpm and tpm limits, with the OpenAI-style {@code x-ratelimit-*} headers that describe them. One instance
+ * serves every dialect, so a client that spreads its calls over several wire formats still meets one limit.
+ */
 final class RateLimits {
   /** Why a request was turned away and how long until it would fit. */
   record Rejection(String type, long retryMs, String message) {}
+
+  /** One window as a client sees it: its limit, what is left, and in how many ms it is empty again. */
+  record Usage(long limit, long remaining, long resetMs) {}
 
   private final long rpm;
   private final long tpm;
@@ -43,16 +49,33 @@ final class RateLimits {
     return null;
   }
 
+  /** The rpm window, or null when requests are unlimited. */
+  Usage requests(long nowMs) {
+    return rpm > 0 ? usage(requests, nowMs, rpm) : null;
+  }
+
+  /** The tpm window, or null when tokens are unlimited. */
+  Usage tokens(long nowMs) {
+    return tpm > 0 ? usage(tokens, nowMs, tpm) : null;
+  }
+
+  private static Usage usage(RateWindow window, long nowMs, long limit) {
+    return new Usage(limit, Math.max(0, limit - window.used(nowMs)), window.msUntilEmpty(nowMs));
+  }
+
+  /** OpenAI's (and Azure's) headers. */
   void putHeaders(long nowMs, MultiMap headers) {
-    if (rpm > 0) {
-      headers.set("x-ratelimit-limit-requests", String.valueOf(rpm))
-          .set("x-ratelimit-remaining-requests", String.valueOf(Math.max(0, rpm - requests.used(nowMs))))
-          .set("x-ratelimit-reset-requests", duration(requests.msUntilEmpty(nowMs)));
+    Usage r = requests(nowMs);
+    if (r != null) {
+      headers.set("x-ratelimit-limit-requests", String.valueOf(r.limit()))
+          .set("x-ratelimit-remaining-requests", String.valueOf(r.remaining()))
+          .set("x-ratelimit-reset-requests", duration(r.resetMs()));
     }
-    if (tpm > 0) {
-      headers.set("x-ratelimit-limit-tokens", String.valueOf(tpm))
-          .set("x-ratelimit-remaining-tokens", String.valueOf(Math.max(0, tpm - tokens.used(nowMs))))
-          .set("x-ratelimit-reset-tokens", duration(tokens.msUntilEmpty(nowMs)));
+    Usage t = tokens(nowMs);
+    if (t != null) {
+      headers.set("x-ratelimit-limit-tokens", String.valueOf(t.limit()))
+          .set("x-ratelimit-remaining-tokens", String.valueOf(t.remaining()))
+          .set("x-ratelimit-reset-tokens", duration(t.resetMs()));
     }
   }
 

@@ -15,9 +15,12 @@ import io.vertx.core.json.JsonObject;
  * @param seed      seed of the error and jitter draws; the same seed gives the same sequence
  * @param hangMs    how long an injected timeout holds the request before answering 504
  * @param faults    per-kind failure shares (429, 500, hang, truncated JSON), on top of {@code errorRate}
+ * @param apiKey    when not empty, the key each dialect must present in its own header (Bedrock excepted); a
+ *                  wrong or missing one gets a 401
+ * @param rateHeaders false leaves out every rate-limit header, for clients that must adapt from 429s alone
  */
 public record SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm,
-    double errorRate, long seed, int hangMs, FaultRates faults) {
+    double errorRate, long seed, int hangMs, FaultRates faults, String apiKey, boolean rateHeaders) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_LATENCY_MS = 200;
   public static final long DEFAULT_SEED = 42;
@@ -38,11 +41,14 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     static final String RATE_500 = "rate500";
     static final String RATE_HANG = "rateHang";
     static final String RATE_TRUNCATED = "rateTruncated";
+    static final String API_KEY = "apiKey";
+    static final String RATE_HEADERS = "rateHeaders";
 
     private Keys() {}
   }
 
   public SimulatorOptions {
+    apiKey = apiKey == null ? "" : apiKey; // null and "" both mean "no check"
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException(Keys.HOST + " must not be blank");
     }
@@ -62,6 +68,12 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     }
   }
 
+  /** Without a key check, with rate headers. */
+  public SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm, double errorRate,
+      long seed, int hangMs, FaultRates faults) {
+    this(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, "", true);
+  }
+
   /** Without per-kind faults. */
   public SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm, double errorRate,
       long seed, int hangMs) {
@@ -73,7 +85,8 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
   }
 
   public SimulatorOptions withFaults(FaultRates value) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, value);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, value, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withRate429(double rate) {
@@ -93,39 +106,58 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
   }
 
   public SimulatorOptions withHost(String host) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withPort(int port) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withLatencyMs(int latencyMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withJitterMs(int jitterMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withRpm(int rpm) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withTpm(int tpm) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withErrorRate(double errorRate) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withSeed(long seed) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public SimulatorOptions withHangMs(int hangMs) {
-    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults);
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
+  }
+
+  public SimulatorOptions withApiKey(String apiKey) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
+  }
+
+  public SimulatorOptions withRateHeaders(boolean rateHeaders) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders);
   }
 
   public JsonObject toJson() {
@@ -142,7 +174,9 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
         .put(Keys.RATE_429, faults.rate429())
         .put(Keys.RATE_500, faults.rate500())
         .put(Keys.RATE_HANG, faults.rateHang())
-        .put(Keys.RATE_TRUNCATED, faults.rateTruncated());
+        .put(Keys.RATE_TRUNCATED, faults.rateTruncated())
+        .put(Keys.API_KEY, apiKey)
+        .put(Keys.RATE_HEADERS, rateHeaders);
   }
 
   /** Missing keys take their defaults; a wrong type or value throws {@link IllegalArgumentException}. */
@@ -160,7 +194,9 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
           json.getLong(Keys.SEED, d.seed),
           json.getInteger(Keys.HANG_MS, d.hangMs),
           new FaultRates(json.getDouble(Keys.RATE_429, 0.0), json.getDouble(Keys.RATE_500, 0.0),
-              json.getDouble(Keys.RATE_HANG, 0.0), json.getDouble(Keys.RATE_TRUNCATED, 0.0)));
+              json.getDouble(Keys.RATE_HANG, 0.0), json.getDouble(Keys.RATE_TRUNCATED, 0.0)),
+          json.getString(Keys.API_KEY, d.apiKey),
+          json.getBoolean(Keys.RATE_HEADERS, d.rateHeaders));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("simulator options: a value has the wrong type in " + json.encode(), e);
     }

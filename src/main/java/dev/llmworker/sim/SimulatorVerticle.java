@@ -11,7 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * An OpenAI-compatible LLM endpoint that answers from timers, for tests, the demo and the bench. Configured by
+ * An LLM endpoint that answers from timers, for tests, the demo and the bench. Speaks OpenAI, Azure OpenAI,
+ * Anthropic Messages and Bedrock Converse over one shared rate limit. Configured by
  * {@link SimulatorOptions#toJson()} as deployment config. Use it through {@link LlmSimulator}.
  */
 public final class SimulatorVerticle extends VerticleBase {
@@ -19,6 +20,8 @@ public final class SimulatorVerticle extends VerticleBase {
   static final String MODEL_ID = ChatRequest.DEFAULT_MODEL;
 
   private final SimulatorStats stats = new SimulatorStats();
+  private final RequestLog requests = new RequestLog();
+  private ChatCompletionHandler chat;
   private HttpServer server;
 
   @Override
@@ -29,11 +32,12 @@ public final class SimulatorVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("LLM simulator: " + e.getMessage(), e));
     }
+    chat = new ChatCompletionHandler(vertx, options, stats, requests);
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(options.host())
             .setPort(options.port())
             .setTcpNoDelay(true))
-        .requestHandler(router(new ChatCompletionHandler(vertx, options, stats)));
+        .requestHandler(router(options.apiKey()));
     return server.listen();
   }
 
@@ -51,11 +55,22 @@ public final class SimulatorVerticle extends VerticleBase {
     return stats;
   }
 
-  private Router router(ChatCompletionHandler chat) {
+  RequestLog requests() {
+    return requests;
+  }
+
+  /** Takes effect for the requests that arrive from now on; callable from any thread. */
+  void setFaults(FaultRates faults) {
+    chat.setFaults(faults);
+  }
+
+  private Router router(String apiKey) {
     Router router = Router.router(vertx);
-    router.post("/v1/chat/completions")
-        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(chat);
+    chatRoute(router, "/v1/chat/completions", new OpenAiDialect(apiKey));
+    chatRoute(router, "/openai/deployments/:" + AzureDialect.DEPLOYMENT + "/chat/completions",
+        new AzureDialect(apiKey));
+    chatRoute(router, "/v1/messages", new AnthropicDialect(apiKey));
+    chatRoute(router, "/model/:" + BedrockDialect.MODEL_ID + "/converse", new BedrockDialect());
     router.get("/v1/models").handler(this::models);
     router.get("/stats").handler(ctx -> ctx.json(stats.toJson()));
     router.post("/stats/reset").handler(this::reset);
@@ -64,6 +79,12 @@ public final class SimulatorVerticle extends VerticleBase {
     router.errorHandler(413, ctx -> error(ctx, "Request body larger than " + MAX_BODY_BYTES + " bytes."));
     router.errorHandler(500, ctx -> error(ctx, "The simulator failed: " + ctx.failure()));
     return router;
+  }
+
+  private void chatRoute(Router router, String path, Dialect dialect) {
+    router.post(path)
+        .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
+        .handler(chat.serving(dialect));
   }
 
   private void models(RoutingContext ctx) {

@@ -1,0 +1,70 @@
+package dev.llmworker.sim;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * One provider's wire format. {@link ChatCompletionHandler} owns everything that must behave the same whatever
+ * the format (limits, chance, directives, timing, stats); a dialect only translates, so a client contract test
+ * sees the same simulated world through each provider's shape.
+ */
+interface Dialect {
+  /** What went wrong, in provider-neutral terms; each dialect picks its own error type names from it. */
+  enum Kind {
+    INVALID_REQUEST,
+    /** A missing or wrong credential. */
+    AUTHENTICATION,
+    NOT_FOUND,
+    /** Turned away by the rpm window. */
+    REQUESTS_LIMIT,
+    /** Turned away by the tpm window. */
+    TOKENS_LIMIT,
+    /** A failure the simulator was told to produce (directive, fault rate); the type follows the status. */
+    SIMULATED
+  }
+
+  /** A request turned away before its body is read, as the provider's gateway would. */
+  record Refusal(int status, Kind kind, String message) {}
+
+  /** Headers, path and query checks (credentials, required versions); null when the request may go on. */
+  Refusal check(RoutingContext ctx);
+
+  /** Reads the body; throws {@link IllegalArgumentException} with a message fit for the provider's 400. */
+  ChatRequest parse(RoutingContext ctx, Buffer body);
+
+  /** The status this provider sends for a simulated one, e.g. Anthropic says 529 where others say 503. */
+  default int wireStatus(int status) {
+    return status;
+  }
+
+  /**
+   * The answer's body. {@code tag} makes its ids unique: the answer's sequence number, or "cut" for the body of a
+   * simulated truncation, so a test can tell the two apart.
+   */
+  JsonObject successBody(ChatRequest request, String tag, long latencyMs);
+
+  /** Headers of a success, such as the provider's request id. */
+  void putSuccessHeaders(MultiMap headers, String tag);
+
+  /** Writes and ends an error; {@code retryAfterMs > 0} asks for the provider's retry hint, if it has one. */
+  void sendError(HttpServerResponse response, int status, Kind kind, String message, long retryAfterMs);
+
+  /** Describes the shared limits in the provider's header names; not called when rate headers are off. */
+  void putRateHeaders(RateLimits limits, long nowMs, MultiMap headers);
+
+  /** The header value if present and non-blank, else null. */
+  static String header(RoutingContext ctx, String name) {
+    String value = ctx.request().getHeader(name);
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  /** Compares secrets in time independent of where they differ; a null {@code given} never matches. */
+  static boolean sameSecret(String expected, String given) {
+    return given != null && java.security.MessageDigest.isEqual(
+        expected.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,89 @@
+package dev.llmworker.sim;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** OpenAI's {@code POST /v1/chat/completions}: the simulator's original format, and the base of Azure's. */
+class OpenAiDialect implements Dialect {
+  static final String REQUEST_ID = "x-request-id";
+
+  /** "" = no key check. */
+  protected final String apiKey;
+
+  OpenAiDialect(String apiKey) {
+    this.apiKey = apiKey;
+  }
+
+  @Override
+  public Refusal check(RoutingContext ctx) {
+    if (apiKey.isEmpty()) {
+      return null;
+    }
+    String authorization = Dialect.header(ctx, "Authorization");
+    if (authorization == null) {
+      return new Refusal(401, Kind.AUTHENTICATION, "You didn't provide an API key. You need to provide your API "
+          + "key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).");
+    }
+    String given = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()) : null;
+    return Dialect.sameSecret(apiKey, given) ? null
+        : new Refusal(401, Kind.AUTHENTICATION, "Incorrect API key provided.");
+  }
+
+  @Override
+  public ChatRequest parse(RoutingContext ctx, Buffer body) {
+    return ChatRequest.parse(body);
+  }
+
+  @Override
+  public JsonObject successBody(ChatRequest request, String tag, long latencyMs) {
+    JsonObject usage = new JsonObject()
+        .put("prompt_tokens", request.promptTokens())
+        .put("completion_tokens", request.completionTokens())
+        .put("total_tokens", request.promptTokens() + request.completionTokens());
+    JsonObject choice = new JsonObject()
+        .put("index", 0)
+        .put("message", new JsonObject().put("role", "assistant").put("content", request.answer()))
+        .put("finish_reason", "stop");
+    return new JsonObject()
+        .put("id", "chatcmpl-" + tag)
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", request.model())
+        .put("choices", new JsonArray().add(choice))
+        .put("usage", usage);
+  }
+
+  @Override
+  public void putSuccessHeaders(MultiMap headers, String tag) {
+    headers.set(REQUEST_ID, "req_" + tag);
+  }
+
+  @Override
+  public void sendError(HttpServerResponse response, int status, Kind kind, String message, long retryAfterMs) {
+    if (retryAfterMs > 0) {
+      long ms = Math.max(1, retryAfterMs);
+      response.putHeader("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)))
+          .putHeader("retry-after-ms", String.valueOf(ms));
+    }
+    String type = switch (kind) {
+      case REQUESTS_LIMIT -> "requests";
+      case TOKENS_LIMIT -> "tokens";
+      case SIMULATED -> status == 429 ? "requests" : status >= 500 ? OpenAiError.SERVER_ERROR
+          : OpenAiError.INVALID_REQUEST;
+      default -> OpenAiError.INVALID_REQUEST;
+    };
+    String code = status == 429 ? OpenAiError.RATE_LIMIT_CODE : kind == Kind.AUTHENTICATION ? "invalid_api_key"
+        : null;
+    OpenAiError.send(response, status, message, type, code);
+  }
+
+  @Override
+  public void putRateHeaders(RateLimits limits, long nowMs, MultiMap headers) {
+    limits.putHeaders(nowMs, headers);
+  }
+}
