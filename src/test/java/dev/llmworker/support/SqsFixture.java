@@ -100,4 +100,14 @@ public final class SqsFixture implements AutoCloseable {
   public static <T> T await(Future<T> future) {
     return future.toCompletionStage().toCompletableFuture().join();
   }
+
+  /** Waits for a future that must fail, and returns why (fails the test if it succeeds). */
+  public static Throwable awaitFailure(Future<?> future) {
+    try {
+      Object value = await(future);
+      throw new AssertionError("expected a failure, got " + value);
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause();
+    }
+  }
 }

@@ -1,0 +1,146 @@
+package dev.llmworker.provider;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.sim.LlmSimulator;
+import dev.llmworker.sim.RecordedRequest;
+import dev.llmworker.sim.SimulatorOptions;
+import dev.llmworker.support.SqsFixture;
+import dev.llmworker.support.TestConfig;
+import dev.llmworker.task.Task;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract every provider keeps, checked over real HTTP against the simulator speaking that provider's wire
+ * format: the request as the provider documents it, the answer mapped to an OpenAI chat completion, and errors
+ * classified (400/401/404 permanent; 408/409/5xx transient; 429 throttled with Retry-After honoured).
+ */
+abstract class ProviderContractTest {
+  static final String KEY = "sk-contract-test-key";
+  static final String KEY_ENV = "LLMW_TEST_API_KEY";
+
+  protected Vertx vertx;
+  protected LlmSimulator sim;
+
+  /** The provider's type and any extra keys of its config. */
+  abstract JsonObject providerConfig(String baseUrl);
+
+  /** Checks the one recorded request of {@link #answersLikeOpenAi()} against the provider's documentation. */
+  abstract void checkRequest(RecordedRequest request);
+
+  /** Whether the provider sends rate-limit headers (Bedrock does not). */
+  boolean sendsRateHeaders() {
+    return true;
+  }
+
+  /** Whether a 429 from this provider carries Retry-After (Bedrock's does not). */
+  boolean sendsRetryAfter() {
+    return true;
+  }
+
+  /** The simulator's base URL as this provider's config wants it. */
+  String baseUrl() {
+    return "http://127.0.0.1:" + sim.port();
+  }
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    sim = SqsFixture.await(LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(1).withPort(0)
+        .withApiKey(KEY).withRpm(6000)));
+  }
+
+  @AfterEach
+  void stop() {
+    SqsFixture.await(vertx.close());
+  }
+
+  LlmProvider provider(String keyEnv) {
+    JsonObject p = providerConfig(baseUrl()).put("apiKeyEnv", keyEnv).put("requestTimeoutSeconds", 5);
+    LlmwConfig config = TestConfig.with(new JsonObject().put("provider", p));
+    return ProviderFactory.create(vertx, config.provider(), 4);
+  }
+
+  static Task task(String customId, String userText) {
+    JsonObject body = new JsonObject()
+        .put("model", "model-a")
+        .put("max_tokens", 20)
+        .put("temperature", 0.3)
+        .put("stop", new JsonArray().add("END"))
+        .put("messages", new JsonArray()
+            .add(new JsonObject().put("role", "system").put("content", "Be brief."))
+            .add(new JsonObject().put("role", "user").put("content", userText)));
+    return new Task(customId, "POST", "/v1/chat/completions", body, null);
+  }
+
+  private ProviderFailure failure(String directive) {
+    Throwable error = SqsFixture.awaitFailure(provider(KEY_ENV).complete(task("f-1", "fail " + directive)));
+    return assertInstanceOf(ProviderFailure.class, error, String.valueOf(error));
+  }
+
+  @Test
+  @DisplayName("a task becomes the provider's documented request, and the answer comes back as an OpenAI chat "
+      + "completion with usage, request id and rate-limit headers")
+  void answersLikeOpenAi() {
+    ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(task("ok-1", "Hello there")));
+    JsonObject body = reply.body();
+    assertEquals("chat.completion", body.getString("object"), body.encode());
+    JsonObject message = body.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+    assertEquals("assistant", message.getString("role"));
+    assertTrue(message.getString("content").startsWith("Simulated answer to: Hello there"), body.encode());
+    assertTrue(reply.usage().promptTokens() > 0 && reply.usage().completionTokens() > 0, body.encode());
+    assertEquals(reply.usage().promptTokens(), body.getJsonObject("usage").getLong("prompt_tokens"));
+    assertNotNull(reply.requestId(), "request id");
+    if (sendsRateHeaders()) {
+      assertEquals(6000, reply.rateHeaders().limitRequests(), "the provider's limit header was read");
+    }
+    List<RecordedRequest> requests = sim.requests();
+    assertEquals(1, requests.size());
+    RecordedRequest request = requests.get(0);
+    assertEquals("ok-1", request.headers().get("X-Client-Request-Id"));
+    checkRequest(request);
+  }
+
+  @Test
+  @DisplayName("400, a missing key (401) and 404 are permanent")
+  void permanentErrors() {
+    assertEquals(ProviderFailure.Kind.PERMANENT, failure("[[sim:status=400]]").kind());
+    assertEquals(ProviderFailure.Kind.PERMANENT, failure("[[sim:status=404]]").kind());
+    Throwable noKey = SqsFixture.awaitFailure(provider("").complete(task("k-1", "no key")));
+    ProviderFailure f = assertInstanceOf(ProviderFailure.class, noKey);
+    assertEquals(ProviderFailure.Kind.PERMANENT, f.kind(), f.getMessage());
+    assertTrue(f.statusCode() == 401 || f.statusCode() == 403, f.getMessage());
+    assertTrue(!f.getMessage().contains(KEY), "the key never shows in an error");
+  }
+
+  @Test
+  @DisplayName("408, 409, 500 and 503 are transient; the provider's own error message is kept")
+  void transientErrors() {
+    for (int status : new int[] {408, 409, 500, 503}) {
+      ProviderFailure f = failure("[[sim:status=" + status + "]]");
+      assertEquals(ProviderFailure.Kind.TRANSIENT, f.kind(), status + ": " + f.getMessage());
+      assertTrue(f.getMessage().toLowerCase().contains("simulated"), "the provider's message is kept: " + f.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("429 is throttling, with the provider's Retry-After as the delay")
+  void rateLimited() {
+    ProviderFailure f = failure("[[sim:status=429]] [[sim:retry_after=7]]");
+    assertEquals(ProviderFailure.Kind.RATE_LIMITED, f.kind(), f.getMessage());
+    if (sendsRetryAfter()) {
+      assertEquals(7000, f.retryAfterMs());
+    }
+  }
+}
