@@ -1,14 +1,19 @@
 package dev.llmworker.limits;
 
 import dev.llmworker.app.LlmwConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,6 +25,8 @@ public final class Budgets {
   private final Map<String, Budget> budgets = new LinkedHashMap<>();
   private final Map<String, LlmwConfig.Limit> modelLimits = new HashMap<>();
   private final LongSupplier clock;
+  private final Map<String, ArrayDeque<Waiter>> queues = new HashMap<>();
+  private final Set<String> pumping = new HashSet<>();
 
   public Budgets(List<LlmwConfig.Provider> providers) {
     this(providers, () -> System.nanoTime() / 1_000_000);
@@ -34,37 +41,60 @@ public final class Budgets {
     }
   }
 
+  /** A task waiting for its budgets, answered on its own context. */
+  private record Waiter(List<Budget> budgets, long cost, Context context, Promise<Permit> promise) {}
+
   /**
-   * Completes when {@code cost} tokens and one request fit every budget the call counts against. The caller
-   * must settle the permit ({@link Permit#used}, {@link Permit#refused}, ...) once the provider has answered.
+   * Completes when {@code cost} tokens and one request fit every budget the call counts against. Waiters are
+   * served first come, first served per model, so no task starves behind luckier ones. The caller must settle the
+   * permit ({@link Permit#used}, {@link Permit#rateLimited}, ...) once the provider has answered.
    */
   public Future<Permit> acquire(Vertx vertx, String provider, String model, long cost) {
     List<Budget> list = budgetsFor(provider, model);
+    String key = list.get(list.size() - 1).key;
+    Waiter waiter;
     synchronized (this) {
-      long wait = tryTake(list, cost);
-      if (wait == 0) {
+      ArrayDeque<Waiter> queue = queues.computeIfAbsent(key, k -> new ArrayDeque<>());
+      if (queue.isEmpty() && tryTake(list, cost) == 0) {
         return Future.succeededFuture(new Permit(this, list, cost));
       }
+      waiter = new Waiter(list, cost, vertx.getOrCreateContext(), Promise.promise());
+      queue.addLast(waiter);
       list.forEach(b -> b.waiting++);
-    }
-    Promise<Permit> promise = Promise.promise();
-    retryLater(vertx, list, cost, promise);
-    return promise.future();
-  }
-
-  private void retryLater(Vertx vertx, List<Budget> list, long cost, Promise<Permit> promise) {
-    long wait;
-    synchronized (this) {
-      wait = tryTake(list, cost);
-      if (wait == 0) {
-        list.forEach(b -> b.waiting--);
+      if (pumping.add(key)) {
+        vertx.setTimer(Math.max(1, tryWait(queue.peekFirst())), id -> pump(vertx, key));
       }
     }
-    if (wait == 0) {
-      promise.complete(new Permit(this, list, cost));
-    } else {
-      vertx.setTimer(Math.max(1, wait), id -> retryLater(vertx, list, cost, promise));
+    return waiter.promise().future();
+  }
+
+  /** Lets through every waiter at the head of the queue that fits now; comes back when the next one will. */
+  private void pump(Vertx vertx, String key) {
+    List<Waiter> ready = new ArrayList<>();
+    synchronized (this) {
+      ArrayDeque<Waiter> queue = queues.get(key);
+      long wait = 0;
+      while (!queue.isEmpty() && (wait = tryTake(queue.peekFirst().budgets(), queue.peekFirst().cost())) == 0) {
+        Waiter w = queue.pollFirst();
+        w.budgets().forEach(b -> b.waiting--);
+        ready.add(w);
+      }
+      if (queue.isEmpty()) {
+        pumping.remove(key);
+      } else {
+        vertx.setTimer(Math.max(1, wait), id -> pump(vertx, key));
+      }
     }
+    ready.forEach(w -> w.context().runOnContext(v -> w.promise().complete(new Permit(this, w.budgets(), w.cost()))));
+  }
+
+  private long tryWait(Waiter w) {
+    long now = clock.getAsLong();
+    long wait = 0;
+    for (Budget b : w.budgets()) {
+      wait = Math.max(wait, b.waitMs(now, w.cost()));
+    }
+    return wait;
   }
 
   /** Takes from every budget, or from none and says how long to wait. Caller holds the lock. */
