@@ -12,6 +12,9 @@ final class ClusterStats {
   private static final String[] SUMMED = {"received", "succeeded", "dead_lettered", "returned", "in_flight",
       "retried", "rate_limited", "llm_calls", "capacity", "worker_instances", "worker_busy", "sqs_calls"};
 
+  private static final String[] LLM_SUMMED = {"requests", "succeeded", "failed", "rate_limited", "prompt_tokens",
+      "completion_tokens"};
+
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
   private final Map<String, Long> seenAt = new LinkedHashMap<>();
 
@@ -41,6 +44,24 @@ final class ClusterStats {
     JsonArray list = new JsonArray();
     nodes.values().stream().sorted(Comparator.comparing(n -> n.getString("id"))).forEach(list::add);
     return new JsonObject().put("totals", totals).put("nodes", list).put("queues", queues)
-        .put("at", now);
+        .put("llm", llm()).put("at", now);
+  }
+
+  /** The nodes' per provider-and-model counters, summed over the cluster. */
+  private JsonArray llm() {
+    Map<String, JsonObject> byKey = new java.util.TreeMap<>();
+    for (JsonObject node : nodes.values()) {
+      for (Object o : node.getJsonArray("llm", new JsonArray())) {
+        JsonObject entry = (JsonObject) o;
+        String key = entry.getString("provider") + "/" + entry.getString("model");
+        JsonObject sum = byKey.computeIfAbsent(key, k -> new JsonObject().put("provider", entry.getString("provider"))
+            .put("model", entry.getString("model")));
+        for (String field : LLM_SUMMED) {
+          sum.put(field, sum.getLong(field, 0L) + entry.getLong(field, 0L));
+        }
+        sum.put("cost_usd", sum.getDouble("cost_usd", 0.0) + entry.getDouble("cost_usd", 0.0));
+      }
+    }
+    return new JsonArray(new java.util.ArrayList<>(byKey.values()));
   }
 }
