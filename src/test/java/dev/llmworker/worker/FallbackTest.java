@@ -45,6 +45,7 @@ class FallbackTest {
             .put("circuitOpenSeconds", 2))
         .put("providers", new JsonArray().add(new JsonObject().put("name", "backup").put("type", "openai")
             .put("baseUrl", backup.baseUrl())))
+        .put("prices", new JsonObject().put("sim-1", new JsonObject().put("input", 1.0).put("output", 2.0)))
         .put("worker", new JsonObject().put("instances", 1).put("concurrency", 5)));
     stack.sqs.enqueue(100, i -> TestTasks.chat("down-" + i, "primary is down " + i));
     Eventually.await(Duration.ofSeconds(60), () -> stack.settled() == 100, () -> stack.node.stats().snapshot().encode());
@@ -56,7 +57,14 @@ class FallbackTest {
       assertEquals(200, line.getJsonObject("response").getInteger("status_code"), line.encode());
       assertEquals("backup", line.getJsonObject("llmw").getString("provider"), line.encode());
       assertEquals("default", line.getJsonObject("llmw").getString("fallback_from"), line.encode());
+      JsonObject usage = line.getJsonObject("llmw").getJsonObject("usage");
+      double cost = (usage.getLong("prompt_tokens") * 1.0 + usage.getLong("completion_tokens") * 2.0) / 1_000_000;
+      assertEquals(cost, line.getJsonObject("llmw").getDouble("cost_usd"), 1e-12, "cost from the price table");
     }
+    JsonObject backupUsage = stack.node.stats().llm.snapshot().stream().map(JsonObject.class::cast)
+        .filter(u -> u.getString("provider").equals("backup")).findFirst().orElseThrow();
+    assertEquals(100, backupUsage.getLong("succeeded"), backupUsage.encode());
+    assertTrue(backupUsage.getDouble("cost_usd") > 0, backupUsage.encode());
     assertEquals(0, stack.node.stats().deadLettered.sum());
     assertTrue(stack.sim.stats().requests() < 60, "the open circuit spared the primary: "
         + stack.sim.stats().requests() + " calls for 100 tasks");
