@@ -195,7 +195,12 @@ public final class Node {
     lines.add("dead-letter queue: " + queues.dlq());
     if (roles.contains(Role.WORKER)) {
       lines.add("workers: " + config.worker().instances() + " x " + config.worker().concurrency()
-          + " concurrent tasks, provider " + config.provider().name() + " at " + config.provider().baseUrl());
+          + " concurrent tasks");
+      for (LlmwConfig.Provider p : config.providers()) {
+        lines.add("provider " + p.name() + " (" + p.type() + ") at " + p.baseUrl()
+            + (p.limit().any() ? ", budget " + p.limit().rpm() + " rpm / " + p.limit().tpm() + " tpm" : "")
+            + (p.fallbacks().isEmpty() ? "" : ", falls back to " + p.fallbacks()));
+      }
     }
     if (monitorUrl() != null) {
       lines.add("dashboard: " + monitorUrl());
