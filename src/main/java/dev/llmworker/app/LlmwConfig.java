@@ -25,9 +25,6 @@ public record LlmwConfig(
     return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown);
   }
 
-  public LlmwConfig withPrices(Map<String, Price> value) {
-    return new LlmwConfig(sqs, poller, worker, retry, providers, Map.copyOf(value), results, monitor, shutdown);
-  }
 
   public LlmwConfig withSqs(Sqs value) {
     return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown);
@@ -130,12 +127,6 @@ public record LlmwConfig(
       return new Provider(name, type, url, "", apiVersion, region, organization, project, headers, modelMap, models,
           requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, limit, modelLimits, fallbacks,
           circuitOpenSeconds);
-    }
-
-    public Provider withLimit(Limit value) {
-      return new Provider(name, type, baseUrl, apiKeyEnv, apiVersion, region, organization, project, headers,
-          modelMap, models, requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, value, modelLimits,
-          fallbacks, circuitOpenSeconds);
     }
 
     /** The model name this provider is asked for when a task names {@code taskModel}. */

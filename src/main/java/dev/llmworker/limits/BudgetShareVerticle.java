@@ -6,9 +6,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Splits every rate budget between the live worker nodes of a cluster so that the configured limit holds for the
@@ -60,8 +58,7 @@ public final class BudgetShareVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.BUDGET_DEMAND, new JsonObject().put("node", nodeId).put("weights", weights));
     long now = System.currentTimeMillis();
     others.values().removeIf(d -> now - d.seenAt() > EXPIRY_MS);
-    Set<String> keys = new HashSet<>(budgets.keys());
-    for (String key : keys) {
+    for (String key : budgets.keys()) {
       budgets.setShare(key, share(key, mine.getOrDefault(key, 0L)));
     }
   }

@@ -62,7 +62,7 @@ public final class Budgets {
       queue.addLast(waiter);
       list.forEach(b -> b.waiting++);
       if (pumping.add(key)) {
-        vertx.setTimer(Math.max(1, tryWait(queue.peekFirst())), id -> pump(vertx, key));
+        vertx.setTimer(Math.max(1, waitMs(list, cost, clock.getAsLong())), id -> pump(vertx, key));
       }
     }
     return waiter.promise().future();
@@ -88,11 +88,11 @@ public final class Budgets {
     ready.forEach(w -> w.context().runOnContext(v -> w.promise().complete(new Permit(this, w.budgets(), w.cost()))));
   }
 
-  private long tryWait(Waiter w) {
-    long now = clock.getAsLong();
+  /** How long until every budget of {@code list} has room for the request. Caller holds the lock. */
+  private static long waitMs(List<Budget> list, long cost, long now) {
     long wait = 0;
-    for (Budget b : w.budgets()) {
-      wait = Math.max(wait, b.waitMs(now, w.cost()));
+    for (Budget b : list) {
+      wait = Math.max(wait, b.waitMs(now, cost));
     }
     return wait;
   }
@@ -100,10 +100,7 @@ public final class Budgets {
   /** Takes from every budget, or from none and says how long to wait. Caller holds the lock. */
   private long tryTake(List<Budget> list, long cost) {
     long now = clock.getAsLong();
-    long wait = 0;
-    for (Budget b : list) {
-      wait = Math.max(wait, b.waitMs(now, cost));
-    }
+    long wait = waitMs(list, cost, now);
     if (wait == 0) {
       list.forEach(b -> b.take(now, cost));
     }
@@ -158,11 +155,6 @@ public final class Budgets {
       }
     }
     return room;
-  }
-
-  /** Tasks now waiting for a budget on this node. */
-  public synchronized int waiting() {
-    return budgets.values().stream().mapToInt(b -> b.waiting).sum();
   }
 
   /** This node's part of each budget, e.g. 0.5 when two nodes share the provider's limit. */

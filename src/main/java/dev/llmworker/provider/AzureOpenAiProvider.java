@@ -18,9 +18,8 @@ public final class AzureOpenAiProvider extends OpenAiProvider {
 
   @Override
   String url(String deployment) {
-    return config.baseUrl() + "/openai/deployments/" + URLEncoder.encode(deployment, StandardCharsets.UTF_8)
-        .replace("+", "%20") + "/chat/completions?api-version=" + URLEncoder.encode(config.apiVersion(),
-        StandardCharsets.UTF_8);
+    return config.baseUrl() + "/openai/deployments/" + pathSegment(deployment) + "/chat/completions?api-version="
+        + URLEncoder.encode(config.apiVersion(), StandardCharsets.UTF_8);
   }
 
   @Override

@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
@@ -40,8 +38,7 @@ public final class BedrockProvider extends HttpProvider {
 
   @Override
   String url(String model) {
-    return config.baseUrl() + "/model/" + URLEncoder.encode(model, StandardCharsets.UTF_8).replace("+", "%20")
-        + "/converse";
+    return config.baseUrl() + "/model/" + pathSegment(model) + "/converse";
   }
 
   @Override

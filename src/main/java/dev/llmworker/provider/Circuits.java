@@ -46,9 +46,4 @@ public final class Circuits {
   public void neutral(String provider) {
     breakers.get(provider).releasePermission();
   }
-
-  /** closed, open or half_open. */
-  public String state(String provider) {
-    return breakers.get(provider).getState().name().toLowerCase();
-  }
 }

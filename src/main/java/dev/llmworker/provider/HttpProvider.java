@@ -14,6 +14,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -67,6 +69,11 @@ abstract class HttpProvider implements LlmProvider {
   /** The provider's own error message from an error body, or null. */
   abstract String errorMessage(JsonObject body, MultiMap headers);
 
+  /** One URL path segment (a deployment or model id such as {@code anthropic.claude-v2:1}), percent-encoded. */
+  static String pathSegment(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   String requestId(HttpResponse<Buffer> response) {
     return response.getHeader("x-request-id");
   }
@@ -112,7 +119,7 @@ abstract class HttpProvider implements LlmProvider {
     RateHeaders limits = rateHeaders(response.headers());
     if (status / 100 != 2) {
       return Future.failedFuture(ProviderFailure.forStatus(status, RetryAfter.parseMs(response.headers()),
-          name() + " answered " + status + ": " + errorText(response)).from(name(), limits));
+          name() + " answered " + status + ": " + errorText(response)).withRateHeaders(limits));
     }
     JsonObject raw;
     try {
@@ -122,7 +129,7 @@ abstract class HttpProvider implements LlmProvider {
       }
     } catch (RuntimeException e) {
       return Future.failedFuture(new ProviderFailure(ProviderFailure.Kind.TRANSIENT, status, -1,
-          name() + " answered " + status + " with a body that is not a JSON object").from(name(), limits));
+          name() + " answered " + status + " with a body that is not a JSON object").withRateHeaders(limits));
     }
     String requestId = requestId(response);
     JsonObject body = toOpenAi(raw, model, requestId);

@@ -7,31 +7,23 @@ public final class ProviderFailure extends RuntimeException {
   private final Kind kind;
   private final int statusCode;
   private final long retryAfterMs;
-  private final String providerName;
   private final RateHeaders rateHeaders;
 
   public ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message) {
-    this(kind, statusCode, retryAfterMs, message, null, RateHeaders.NONE);
+    this(kind, statusCode, retryAfterMs, message, RateHeaders.NONE);
   }
 
-  ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message, String providerName,
-      RateHeaders rateHeaders) {
+  private ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message, RateHeaders rateHeaders) {
     super(message, null, false, false);
     this.kind = kind;
     this.statusCode = statusCode;
     this.retryAfterMs = retryAfterMs;
-    this.providerName = providerName;
     this.rateHeaders = rateHeaders;
   }
 
-  /** The same failure, tagged with the provider that failed and what it said about its limits. */
-  ProviderFailure from(String provider, RateHeaders headers) {
-    return new ProviderFailure(kind, statusCode, retryAfterMs, getMessage(), provider, headers);
-  }
-
-  /** The provider that failed, or null when no call was made. */
-  public String providerName() {
-    return providerName;
+  /** The same failure, with what the provider said about its limits. */
+  ProviderFailure withRateHeaders(RateHeaders headers) {
+    return new ProviderFailure(kind, statusCode, retryAfterMs, getMessage(), headers);
   }
 
   public RateHeaders rateHeaders() {

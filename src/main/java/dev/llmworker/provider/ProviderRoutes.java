@@ -32,10 +32,6 @@ public final class ProviderRoutes {
     return byName.keySet();
   }
 
-  public LlmwConfig.Provider config(String name) {
-    return byName.get(name);
-  }
-
   /** A task naming no provider goes where its model is served. The decoder has rejected unknown names already. */
   public String route(Task task) {
     if (task.provider() != null) {

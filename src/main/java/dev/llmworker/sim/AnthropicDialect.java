@@ -71,7 +71,7 @@ final class AnthropicDialect implements Dialect {
   @Override
   public void sendError(HttpServerResponse response, int status, Kind kind, String message, long retryAfterMs) {
     if (retryAfterMs > 0) {
-      response.putHeader("retry-after", String.valueOf(Math.max(1, (retryAfterMs + 999) / 1000)));
+      response.putHeader("retry-after", Dialect.retryAfterSeconds(retryAfterMs));
     }
     JsonObject body = new JsonObject().put("type", "error")
         .put("error", new JsonObject().put("type", type(status)).put("message", message));

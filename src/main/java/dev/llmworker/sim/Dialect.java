@@ -52,6 +52,11 @@ interface Dialect {
   /** Writes and ends an error; {@code retryAfterMs > 0} asks for the provider's retry hint, if it has one. */
   void sendError(HttpServerResponse response, int status, Kind kind, String message, long retryAfterMs);
 
+  /** A Retry-After header value: whole seconds, rounded up, at least 1. */
+  static String retryAfterSeconds(long retryAfterMs) {
+    return String.valueOf(Math.max(1, (retryAfterMs + 999) / 1000));
+  }
+
   /** Describes the shared limits in the provider's header names; not called when rate headers are off. */
   void putRateHeaders(RateLimits limits, long nowMs, MultiMap headers);
 

@@ -66,9 +66,8 @@ class OpenAiDialect implements Dialect {
   @Override
   public void sendError(HttpServerResponse response, int status, Kind kind, String message, long retryAfterMs) {
     if (retryAfterMs > 0) {
-      long ms = Math.max(1, retryAfterMs);
-      response.putHeader("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)))
-          .putHeader("retry-after-ms", String.valueOf(ms));
+      response.putHeader("Retry-After", Dialect.retryAfterSeconds(retryAfterMs))
+          .putHeader("retry-after-ms", String.valueOf(retryAfterMs));
     }
     String type = switch (kind) {
       case REQUESTS_LIMIT -> "requests";

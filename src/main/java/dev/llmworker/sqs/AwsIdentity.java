@@ -29,7 +29,7 @@ public final class AwsIdentity {
         StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
   }
 
-  public static boolean isLoopback(String endpoint) {
+  private static boolean isLoopback(String endpoint) {
     String host = URI.create(endpoint).getHost();
     return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }

@@ -66,8 +66,12 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void announce() {
+    announce(budgetRoom());
+  }
+
+  private void announce(long room) {
     int capacity = stopping ? 0 : config.worker().concurrency();
-    announcedRoom = budgetRoom();
+    announcedRoom = room;
     vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity)
         .put("backing_off", runner.backingOff()).put("node", stats.nodeId()).put("budget_room", announcedRoom));
   }
@@ -78,8 +82,9 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void announceIfRoomChanged() {
-    if (budgetRoom() != announcedRoom) {
-      announce();
+    long room = budgetRoom();
+    if (room != announcedRoom) {
+      announce(room);
     }
   }
 
