@@ -5,6 +5,8 @@ import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.sqs.BulkSender;
 import dev.llmworker.task.SampleTasks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
@@ -38,7 +40,8 @@ final class DemoCommand implements Callable<Integer> {
     if (tasks < 0) {
       throw new ConfigException("--tasks", "0 or more", tasks);
     }
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertxes.create(registry);
     LlmwConfig base = config.load(vertx);
     LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(latencyMs)
         .withJitterMs(latencyMs / 2).withErrorRate(errorRate).withHangMs(5_000)).await();
@@ -46,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         .withSqs(base.sqs().embeddedOn(Ports.preferred(base.sqs().embeddedHost(), base.sqs().embeddedPort())))
         .withProvider(base.provider().local(sim.baseUrl()))
         .withMonitor(base.monitor().withPort(Ports.preferred(base.monitor().host(), base.monitor().port())));
-    Node node = Node.start(vertx, cfg, EnumSet.allOf(Role.class)).await();
+    Node node = Node.start(vertx, cfg, EnumSet.allOf(Role.class), registry).await();
     System.out.println("llm-worker demo");
     System.out.println("  LLM simulator: " + sim.baseUrl() + " (" + latencyMs + " ms latency, error rate "
         + errorRate + ")");

@@ -2,6 +2,7 @@ package dev.llmworker.app;
 
 import dev.llmworker.limits.BudgetShareVerticle;
 import dev.llmworker.monitor.MonitorVerticle;
+import dev.llmworker.monitor.NodeMetrics;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.PollerVerticle;
 import dev.llmworker.sqs.EmbeddedSqs;
@@ -10,8 +11,10 @@ import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.Addresses;
 import dev.llmworker.worker.NodeLlm;
+import dev.llmworker.worker.WorkerPool;
 import dev.llmworker.worker.WorkerVerticle;
-import io.vertx.core.DeploymentOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -35,27 +38,38 @@ public final class Node {
   private final LlmwConfig config;
   private final Set<Role> roles;
   private final NodeStats stats;
+  private final PrometheusMeterRegistry registry;
+  private final NodeMetrics metrics;
   private EmbeddedSqs embedded;
   private SqsClients sqs;
   private QueueUrls queues;
   private String pollerId;
-  private String workersId;
+  private WorkerPool workers;
   private String sharesId;
   private String monitorId;
   private MonitorVerticle monitor;
   private long publisher = -1;
   private volatile boolean deployed;
 
-  private Node(Vertx vertx, LlmwConfig config, Set<Role> roles) {
+  private Node(Vertx vertx, LlmwConfig config, Set<Role> roles, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.config = config;
     this.roles = roles;
+    this.registry = registry;
     String id = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 4);
     this.stats = new NodeStats(id, roles.stream().map(Role::label).toList());
+    this.metrics = NodeMetrics.bind(registry, stats);
   }
 
+  /** A node whose {@code /metrics} shows llm-worker's own meters only (no Vert.x or JVM metrics). */
   public static Future<Node> start(Vertx vertx, LlmwConfig config, Set<Role> roles) {
-    Node node = new Node(vertx, config, roles);
+    return start(vertx, config, roles, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** {@code registry}: the one {@code vertx} reports to (see {@link Vertxes#create}), shown on {@code /metrics}. */
+  public static Future<Node> start(Vertx vertx, LlmwConfig config, Set<Role> roles,
+      PrometheusMeterRegistry registry) {
+    Node node = new Node(vertx, config, roles, registry);
     return node.startSqs()
         .compose(v -> node.deployWorkers())
         .compose(v -> node.deployPoller())
@@ -81,16 +95,17 @@ public final class Node {
     }).onSuccess(urls -> queues = urls).mapEmpty();
   }
 
+  /** A worker node keeps its pool even at 0 instances: it can be scaled up from the dashboard. */
   private Future<Void> deployWorkers() {
-    if (!roles.contains(Role.WORKER) || config.worker().instances() == 0) {
+    if (!roles.contains(Role.WORKER)) {
       return Future.succeededFuture();
     }
     NodeLlm llm = NodeLlm.create(config, stats);
+    workers = new WorkerPool(vertx, stats.nodeId(), () -> new WorkerVerticle(config, stats, llm));
     return vertx.deployVerticle(new BudgetShareVerticle(llm.budgets(), stats.nodeId()))
         .onSuccess(id -> sharesId = id)
-        .compose(v -> vertx.deployVerticle(() -> new WorkerVerticle(config, stats, llm),
-            new DeploymentOptions().setInstances(config.worker().instances())))
-        .onSuccess(id -> workersId = id).mapEmpty();
+        .compose(v -> workers.start(config.worker().instances()))
+        .mapEmpty();
   }
 
   private Future<Void> deployPoller() {
@@ -105,7 +120,8 @@ public final class Node {
     if (!roles.contains(Role.MONITOR)) {
       return Future.succeededFuture();
     }
-    monitor = new MonitorVerticle(config.monitor(), queues, sqs, stats, () -> deployed);
+    monitor = new MonitorVerticle(new MonitorVerticle.Wiring(config, queues, sqs, stats, () -> deployed, registry,
+        roles.contains(Role.WORKER)));
     return vertx.deployVerticle(monitor).onSuccess(id -> monitorId = id).mapEmpty();
   }
 
@@ -113,6 +129,7 @@ public final class Node {
     deployed = true;
     publisher = vertx.setPeriodic(1000, id -> {
       stats.tick();
+      metrics.refresh();
       vertx.eventBus().publish(Addresses.STATS, stats.snapshot());
     });
     return this;
@@ -152,7 +169,7 @@ public final class Node {
     shutdownPhase("drain");
     return undeploy(pollerId)
         .onComplete(ar -> shutdownPhase("hurry"))
-        .compose(v -> undeploy(workersId))
+        .compose(v -> workers == null ? Future.succeededFuture() : workers.stop())
         .compose(v -> undeploy(sharesId))
         .compose(v -> undeploy(monitorId))
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -1,5 +1,7 @@
 package dev.llmworker.app;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,10 +22,11 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertxes.create(registry);
     try {
       LlmwConfig cfg = config.load(vertx);
-      Node node = Node.start(vertx, cfg, Role.parse(roles)).await();
+      Node node = Node.start(vertx, cfg, Role.parse(roles), registry).await();
       System.out.println("llm-worker running");
       node.describe().forEach(line -> System.out.println("  " + line));
       return RunningNode.runUntilTerminated(vertx, node::stop, node::hurry, cfg.shutdown().graceSeconds(),

@@ -4,6 +4,7 @@ import dev.llmworker.app.ConfigLoader;
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.app.Node;
 import dev.llmworker.app.Role;
+import dev.llmworker.app.Vertxes;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
@@ -13,6 +14,8 @@ import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.SampleTasks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -60,7 +63,8 @@ public final class BenchRunner {
   }
 
   public BenchReport run() throws Exception {
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertxes.create(registry);
     try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0)) {
       LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(options.latencyMs())
           .withRpm(options.rpm()).withTpm(options.tpm()).withPort(0)).await();
@@ -68,7 +72,7 @@ public final class BenchRunner {
       try (SqsClients setup = new SqsClients(config.sqs(), 2)) {
         QueueUrls queues = new QueueSetup(setup.operations(), config.sqs()).create().await();
         enqueue(setup, queues);
-        BenchReport report = process(vertx, config, sim, setup, queues);
+        BenchReport report = process(vertx, registry, config, sim, setup, queues);
         sim.close().await();
         return report;
       }
@@ -94,10 +98,11 @@ public final class BenchRunner {
         (System.nanoTime() - start) / 1e9);
   }
 
-  private BenchReport process(Vertx vertx, LlmwConfig config, LlmSimulator sim, SqsClients setup, QueueUrls queues) {
+  private BenchReport process(Vertx vertx, PrometheusMeterRegistry registry, LlmwConfig config, LlmSimulator sim,
+      SqsClients setup, QueueUrls queues) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    Node node = Node.start(vertx, config, EnumSet.of(Role.POLLER, Role.WORKER)).await();
+    Node node = Node.start(vertx, config, EnumSet.of(Role.POLLER, Role.WORKER), registry).await();
     NodeStats stats = node.stats();
     awaitSettled(stats, options.warmup());
     long cpuStart = os.getProcessCpuTime();

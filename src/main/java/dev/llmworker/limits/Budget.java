@@ -23,7 +23,7 @@ final class Budget {
 
   final String key;
   final String provider;
-  private final Limit configured;
+  private Limit configured;
   private final TokenBucket requests;
   private final TokenBucket tokens;
   private long learnedRpm = -1;
@@ -104,6 +104,12 @@ final class Budget {
       learnedTpm = tpm;
       applyRates(nowMs);
     }
+  }
+
+  /** A new configured limit (changed at run time from the dashboard); learned header limits still bound it. */
+  void configure(Limit limit, long nowMs) {
+    configured = limit;
+    applyRates(nowMs);
   }
 
   void setShare(double value, long nowMs) {

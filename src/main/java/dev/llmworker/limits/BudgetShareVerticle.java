@@ -1,5 +1,6 @@
 package dev.llmworker.limits;
 
+import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.task.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -7,15 +8,19 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Splits every rate budget between the live worker nodes of a cluster so that the configured limit holds for the
  * cluster, not per node. Each node publishes its demand per budget twice a second; every node computes its own
  * share as its demand over the sum (plus one per node, so a node that has just started asking is not starved). A
  * node that stops announcing drops out after {@link #EXPIRY_MS} and the others take its part back. Alone, a node
- * keeps the whole budget.
+ * keeps the whole budget. It also applies budget changes made at run time (dashboard, {@code POST /api/budgets})
+ * to this node: every node gets them, so the cluster's split stays consistent.
  */
 public final class BudgetShareVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(BudgetShareVerticle.class);
   static final long PERIOD_MS = 500;
   static final long EXPIRY_MS = 2000;
 
@@ -25,6 +30,7 @@ public final class BudgetShareVerticle extends VerticleBase {
   private final String nodeId;
   private final Map<String, Demand> others = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> changes;
   private long timer;
 
   public BudgetShareVerticle(Budgets budgets, String nodeId) {
@@ -35,8 +41,21 @@ public final class BudgetShareVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = vertx.eventBus().consumer(Addresses.BUDGET_DEMAND, m -> heard(m.body()));
+    changes = vertx.eventBus().consumer(Addresses.CONTROL_BUDGETS, m -> changed(m.body()));
     timer = vertx.setPeriodic(PERIOD_MS, id -> round());
-    return consumer.completion();
+    return Future.join(consumer.completion(), changes.completion());
+  }
+
+  private void changed(JsonObject change) {
+    try {
+      budgets.configure(vertx, change.getString("provider"), change.getString("model"),
+          new LlmwConfig.Limit(change.getLong("rpm", 0L), change.getLong("tpm", 0L)));
+      LOG.info("budget of {}{} set to {} rpm / {} tpm", change.getString("provider"),
+          change.getString("model") == null ? "" : "/" + change.getString("model"), change.getLong("rpm", 0L),
+          change.getLong("tpm", 0L));
+    } catch (IllegalArgumentException e) {
+      LOG.warn("budget change ignored: {}", e.getMessage()); // this node does not serve that provider
+    }
   }
 
   private void heard(JsonObject announcement) {
@@ -78,6 +97,6 @@ public final class BudgetShareVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
-    return consumer.unregister();
+    return Future.join(consumer.unregister(), changes.unregister());
   }
 }

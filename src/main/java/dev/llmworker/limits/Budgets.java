@@ -9,11 +9,9 @@ import io.vertx.core.json.JsonArray;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,7 +24,8 @@ public final class Budgets {
   private final Map<String, LlmwConfig.Limit> modelLimits = new HashMap<>();
   private final LongSupplier clock;
   private final Map<String, ArrayDeque<Waiter>> queues = new HashMap<>();
-  private final Set<String> pumping = new HashSet<>();
+  /** The timer of each model key whose queue is being pumped. */
+  private final Map<String, Long> pumpTimers = new HashMap<>();
 
   public Budgets(List<LlmwConfig.Provider> providers) {
     this(providers, () -> System.nanoTime() / 1_000_000);
@@ -61,8 +60,8 @@ public final class Budgets {
       waiter = new Waiter(list, cost, vertx.getOrCreateContext(), Promise.promise());
       queue.addLast(waiter);
       list.forEach(b -> b.waiting++);
-      if (pumping.add(key)) {
-        vertx.setTimer(Math.max(1, waitMs(list, cost, clock.getAsLong())), id -> pump(vertx, key));
+      if (!pumpTimers.containsKey(key)) {
+        schedulePump(vertx, key, waitMs(list, cost, clock.getAsLong()));
       }
     }
     return waiter.promise().future();
@@ -80,12 +79,17 @@ public final class Budgets {
         ready.add(w);
       }
       if (queue.isEmpty()) {
-        pumping.remove(key);
+        pumpTimers.remove(key);
       } else {
-        vertx.setTimer(Math.max(1, wait), id -> pump(vertx, key));
+        schedulePump(vertx, key, wait);
       }
     }
     ready.forEach(w -> w.context().runOnContext(v -> w.promise().complete(new Permit(this, w.budgets(), w.cost()))));
+  }
+
+  /** Caller holds the lock. */
+  private void schedulePump(Vertx vertx, String key, long waitMs) {
+    pumpTimers.put(key, vertx.setTimer(Math.max(1, waitMs), id -> pump(vertx, key)));
   }
 
   /** How long until every budget of {@code list} has room for the request. Caller holds the lock. */
@@ -155,6 +159,28 @@ public final class Budgets {
       }
     }
     return room;
+  }
+
+  /**
+   * Changes a configured limit at run time: the provider's own budget when {@code model} is null, else the
+   * model's. Waiting tasks are served at the new rate from now on.
+   */
+  public synchronized void configure(Vertx vertx, String provider, String model, LlmwConfig.Limit limit) {
+    if (!budgets.containsKey(provider)) {
+      throw new IllegalArgumentException("no provider named '" + provider + "'");
+    }
+    long now = clock.getAsLong();
+    if (model == null) {
+      budgets.get(provider).configure(limit, now);
+    } else {
+      modelLimits.put(provider + "/" + model, limit);
+      budgetsFor(provider, model).get(1).configure(limit, now);
+    }
+    // waiters were timed at the old rate: look at every queue again now
+    for (String key : List.copyOf(pumpTimers.keySet())) {
+      vertx.cancelTimer(pumpTimers.get(key));
+      schedulePump(vertx, key, 0);
+    }
   }
 
   /** This node's part of each budget, e.g. 0.5 when two nodes share the provider's limit. */

@@ -4,16 +4,20 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /** The latest snapshot of every node that published one recently; nodes silent for {@link #GONE_MS} drop out. */
 final class ClusterStats {
   static final long GONE_MS = 5000;
+  /** Failures shown in a snapshot, newest first. */
+  static final int FAILURES_SHOWN = 50;
+  static final String LLM_HIST = "llm_hist";
+  static final String E2E_HIST = "e2e_hist";
   private static final String[] SUMMED = {"received", "succeeded", "dead_lettered", "returned", "in_flight",
-      "retried", "rate_limited", "llm_calls", "capacity", "worker_instances", "worker_busy", "sqs_calls"};
-
-  private static final String[] LLM_SUMMED = {"requests", "succeeded", "failed", "rate_limited", "prompt_tokens",
-      "completion_tokens"};
+      "retried", "rate_limited", "llm_calls", "failed_attempts", "capacity", "worker_instances", "worker_busy",
+      "sqs_calls", "running"};
 
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
   private final Map<String, Long> seenAt = new LinkedHashMap<>();
@@ -26,7 +30,57 @@ final class ClusterStats {
     }
   }
 
+  boolean knows(String nodeId) {
+    return nodes.containsKey(nodeId);
+  }
+
   JsonObject toJson(JsonObject queues) {
+    dropGone();
+    JsonObject totals = new JsonObject();
+    for (String key : SUMMED) {
+      totals.put(key, nodes.values().stream().mapToLong(n -> n.getLong(key, 0L)).sum());
+    }
+    totals.put("throughput", Math.round(nodes.values().stream()
+        .mapToDouble(n -> n.getDouble("throughput", 0.0)).sum() * 10) / 10.0);
+    JsonArray usage = ClusterLlm.usage(nodes.values());
+    totals.put("cost_usd", usage.stream().mapToDouble(o -> ((JsonObject) o).getDouble("cost_usd", 0.0)).sum());
+    JsonArray list = new JsonArray();
+    nodes.values().stream().sorted(Comparator.comparing(n -> n.getString("id"))).forEach(n -> list.add(shown(n)));
+    return new JsonObject()
+        .put("paused", nodes.values().stream().anyMatch(n -> n.getBoolean("paused", false)))
+        .put("totals", totals)
+        .put("nodes", list)
+        .put("queues", queues)
+        .put("llm", usage)
+        .put("budgets", ClusterLlm.budgets(nodes.values()))
+        .put("failures", failures(f -> true, FAILURES_SHOWN))
+        .put("at", System.currentTimeMillis());
+  }
+
+  /** Every failure the nodes keep whose custom_id contains {@code query}, newest first. */
+  JsonArray failures(String query) {
+    return failures(f -> String.valueOf(f.getValue("custom_id")).contains(query), Integer.MAX_VALUE);
+  }
+
+  private JsonArray failures(Predicate<JsonObject> filter, int limit) {
+    List<JsonObject> all = nodes.values().stream()
+        .flatMap(n -> n.getJsonArray("failures", new JsonArray()).stream().map(JsonObject.class::cast))
+        .filter(filter)
+        .sorted(Comparator.comparingLong((JsonObject f) -> f.getLong("at", 0L)).reversed())
+        .limit(limit)
+        .toList();
+    return new JsonArray(new java.util.ArrayList<>(all));
+  }
+
+  /** A node as the API shows it: its failures are in the cluster-wide list, its histograms only for merging. */
+  private static JsonObject shown(JsonObject node) {
+    JsonObject copy = node.copy();
+    copy.remove("failures");
+    copy.put("llm", ClusterLlm.withoutHistograms(node.getJsonArray("llm", new JsonArray())));
+    return copy;
+  }
+
+  private void dropGone() {
     long now = System.currentTimeMillis();
     seenAt.entrySet().removeIf(e -> {
       boolean gone = now - e.getValue() > GONE_MS;
@@ -35,33 +89,5 @@ final class ClusterStats {
       }
       return gone;
     });
-    JsonObject totals = new JsonObject();
-    for (String key : SUMMED) {
-      totals.put(key, nodes.values().stream().mapToLong(n -> n.getLong(key, 0L)).sum());
-    }
-    totals.put("throughput", Math.round(nodes.values().stream()
-        .mapToDouble(n -> n.getDouble("throughput", 0.0)).sum() * 10) / 10.0);
-    JsonArray list = new JsonArray();
-    nodes.values().stream().sorted(Comparator.comparing(n -> n.getString("id"))).forEach(list::add);
-    return new JsonObject().put("totals", totals).put("nodes", list).put("queues", queues)
-        .put("llm", llm()).put("at", now);
-  }
-
-  /** The nodes' per provider-and-model counters, summed over the cluster. */
-  private JsonArray llm() {
-    Map<String, JsonObject> byKey = new java.util.TreeMap<>();
-    for (JsonObject node : nodes.values()) {
-      for (Object o : node.getJsonArray("llm", new JsonArray())) {
-        JsonObject entry = (JsonObject) o;
-        String key = entry.getString("provider") + "/" + entry.getString("model");
-        JsonObject sum = byKey.computeIfAbsent(key, k -> new JsonObject().put("provider", entry.getString("provider"))
-            .put("model", entry.getString("model")));
-        for (String field : LLM_SUMMED) {
-          sum.put(field, sum.getLong(field, 0L) + entry.getLong(field, 0L));
-        }
-        sum.put("cost_usd", sum.getDouble("cost_usd", 0.0) + entry.getDouble("cost_usd", 0.0));
-      }
-    }
-    return new JsonArray(new java.util.ArrayList<>(byKey.values()));
   }
 }

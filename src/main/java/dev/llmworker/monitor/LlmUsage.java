@@ -6,36 +6,69 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 
-/** LLM calls of this node by provider and model: requests, outcomes, tokens and estimated cost. Thread-safe. */
+/**
+ * LLM calls of this node by provider and model: requests, outcomes, tokens, estimated cost, and the latency of the
+ * calls and of whole tasks. Thread-safe.
+ */
 public final class LlmUsage {
-  private static final class Counters {
+  /** One provider and model. Package-private so {@link NodeMetrics} can expose it. */
+  static final class Entry {
+    final String provider;
+    final String model;
     final LongAdder requests = new LongAdder();
     final LongAdder succeeded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder rateLimited = new LongAdder();
     final LongAdder promptTokens = new LongAdder();
     final LongAdder completionTokens = new LongAdder();
-    final LongAdder latencyMs = new LongAdder();
     final DoubleAdder costUsd = new DoubleAdder();
+    final Histogram llmMs = Percentiles.histogram();
+    final Histogram endToEndMs = Percentiles.histogram();
+    /** Extra recorders (Prometheus timers), set once when the entry is created. */
+    volatile LatencySink sink = LatencySink.NONE;
+
+    Entry(String provider, String model) {
+      this.provider = provider;
+      this.model = model;
+    }
   }
 
-  private final Map<String, Counters> byKey = new ConcurrentHashMap<>();
+  /** Where call and task latencies go besides the dashboard's histograms. */
+  interface LatencySink {
+    LatencySink NONE = new LatencySink() {
+      @Override
+      public void call(long millis) {}
+
+      @Override
+      public void task(long millis) {}
+    };
+
+    void call(long millis);
+
+    void task(long millis);
+  }
+
+  private final Map<String, Entry> byKey = new ConcurrentHashMap<>();
   private volatile Supplier<JsonArray> budgets = JsonArray::new;
+  private volatile Consumer<Entry> onNewEntry = e -> {};
 
   public void succeeded(String provider, String model, long prompt, long completion, double cost, long latencyMs) {
-    Counters c = counters(provider, model);
+    Entry c = entry(provider, model);
     c.requests.increment();
     c.succeeded.increment();
     c.promptTokens.add(prompt);
     c.completionTokens.add(completion);
     c.costUsd.add(cost);
-    c.latencyMs.add(latencyMs);
+    Percentiles.record(c.llmMs, latencyMs);
+    c.sink.call(latencyMs);
   }
 
   public void failed(String provider, String model, boolean rateLimited) {
-    Counters c = counters(provider, model);
+    Entry c = entry(provider, model);
     c.requests.increment();
     c.failed.increment();
     if (rateLimited) {
@@ -43,33 +76,64 @@ public final class LlmUsage {
     }
   }
 
+  /** A task answered by this provider and model was settled, {@code millis} after it was received. */
+  public void settled(String provider, String model, long millis) {
+    Entry c = entry(provider, model);
+    Percentiles.record(c.endToEndMs, millis);
+    c.sink.task(millis);
+  }
+
   /** Where the budgets' live state comes from (the node's {@code Budgets}). */
   public void budgetSource(Supplier<JsonArray> source) {
     this.budgets = source;
   }
 
-  private Counters counters(String provider, String model) {
-    return byKey.computeIfAbsent(provider + "\u0000" + model, k -> new Counters());
+  /** Called for every entry, existing and future (metrics registration). */
+  synchronized void forEachEntry(Consumer<Entry> action) {
+    onNewEntry = action;
+    byKey.values().forEach(action);
   }
 
-  /** One entry per provider and model, in the shape the monitor sums across nodes. */
+  private Entry entry(String provider, String model) {
+    String key = provider + "\u0000" + model;
+    Entry e = byKey.get(key);
+    return e != null ? e : newEntry(key, provider, model);
+  }
+
+  private synchronized Entry newEntry(String key, String provider, String model) {
+    Entry e = byKey.get(key);
+    if (e == null) {
+      e = new Entry(provider, model);
+      onNewEntry.accept(e);
+      byKey.put(key, e);
+    }
+    return e;
+  }
+
+  long failedTotal() {
+    return byKey.values().stream().mapToLong(e -> e.failed.sum()).sum();
+  }
+
+  /**
+   * One entry per provider and model, in the shape the monitor sums across nodes; {@code llm_hist} and
+   * {@code e2e_hist} carry the histograms for merging and are dropped from what the API shows.
+   */
   public JsonArray snapshot() {
     JsonArray out = new JsonArray();
-    byKey.forEach((key, c) -> {
-      String[] parts = key.split("\u0000", 2);
-      long ok = c.succeeded.sum();
-      out.add(new JsonObject()
-          .put("provider", parts[0])
-          .put("model", parts[1])
-          .put("requests", c.requests.sum())
-          .put("succeeded", ok)
-          .put("failed", c.failed.sum())
-          .put("rate_limited", c.rateLimited.sum())
-          .put("prompt_tokens", c.promptTokens.sum())
-          .put("completion_tokens", c.completionTokens.sum())
-          .put("cost_usd", c.costUsd.sum())
-          .put("avg_latency_ms", ok == 0 ? 0 : c.latencyMs.sum() / ok));
-    });
+    byKey.values().forEach(c -> out.add(new JsonObject()
+        .put("provider", c.provider)
+        .put("model", c.model)
+        .put("requests", c.requests.sum())
+        .put("succeeded", c.succeeded.sum())
+        .put("failed", c.failed.sum())
+        .put("rate_limited", c.rateLimited.sum())
+        .put("prompt_tokens", c.promptTokens.sum())
+        .put("completion_tokens", c.completionTokens.sum())
+        .put("cost_usd", c.costUsd.sum())
+        .put("llm_ms", Percentiles.json(c.llmMs))
+        .put("e2e_ms", Percentiles.json(c.endToEndMs))
+        .put(ClusterStats.LLM_HIST, Percentiles.encode(c.llmMs))
+        .put(ClusterStats.E2E_HIST, Percentiles.encode(c.endToEndMs))));
     return out;
   }
 

@@ -1,52 +1,59 @@
 package dev.llmworker.monitor;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.sqs.DeadLetterQueue;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.Addresses;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Serves the dashboard, {@code /api/stats}, {@code /api/events} (SSE), {@code /health} and {@code /ready}. */
+/**
+ * Serves the dashboard and its API ({@code /api/stats}, {@code /api/events} SSE, {@code /api/history}, failures,
+ * the DLQ browser and the token-protected controls), {@code /metrics}, {@code /health} and {@code /ready}.
+ */
 public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
 
-  private final LlmwConfig.Monitor config;
-  private final QueueUrls queues;
-  private final SqsClients sqs;
-  private final NodeStats local;
-  private final BooleanSupplier deployed;
+  /** What the monitor serves from: the node's config, queues, SQS clients, counters and metrics registry. */
+  public record Wiring(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats local,
+      BooleanSupplier deployed, PrometheusMeterRegistry registry, boolean localWorkers) {}
+
+  private final Wiring w;
   private final ClusterStats cluster = new ClusterStats();
+  private final History history = new History();
+  private BearerToken auth;
   private QueueDepths depths;
   private HttpServer server;
 
-  public MonitorVerticle(LlmwConfig.Monitor config, QueueUrls queues, SqsClients sqs, NodeStats local,
-      BooleanSupplier deployed) {
-    this.config = config;
-    this.queues = queues;
-    this.sqs = sqs;
-    this.local = local;
-    this.deployed = deployed;
+  public MonitorVerticle(Wiring wiring) {
+    this.w = wiring;
   }
 
   @Override
   public Future<?> start() {
-    depths = new QueueDepths(sqs.operations(), queues, context);
+    auth = new BearerToken(w.config().monitor().token());
+    depths = new QueueDepths(w.sqs().operations(), w.queues(), context);
+    depths.bind(w.registry());
     vertx.setPeriodic(0, 2000, id -> depths.refresh());
+    vertx.setPeriodic(1000, id -> history.add(stats()));
     var consumer = vertx.eventBus().<JsonObject>consumer(Addresses.STATS, m -> cluster.accept(m.body()));
     server = vertx.createHttpServer().requestHandler(router());
-    return Future.join(consumer.completion(), server.listen(config.port(), config.host()))
-        .onSuccess(v -> LOG.info("monitor listening on http://{}:{}/", config.host(), server.actualPort()));
+    LlmwConfig.Monitor monitor = w.config().monitor();
+    return Future.join(consumer.completion(), server.listen(monitor.port(), monitor.host()))
+        .onSuccess(v -> LOG.info("monitor listening on http://{}:{}/ (controls {})", monitor.host(),
+            server.actualPort(), auth.enabled() ? "enabled" : "disabled: no monitor.token"));
   }
 
   /** The port actually bound (useful with port 0). */
@@ -56,26 +63,27 @@ public final class MonitorVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
-    router.get("/api/stats").handler(ctx -> json(ctx, 200, stats()));
+    DeadLetterQueue dlq = new DeadLetterQueue(w.sqs().operations(), w.queues(), context);
+    new ReadApi(this::stats, history::points, cluster::failures, dlq, depths::latest).mount(router);
     router.get("/api/events").handler(new StatsEvents(vertx, this::stats));
+    new ControlApi(new ControlApi.Deps(vertx, w.local().nodeId(), w.localWorkers(),
+        w.config().providers().stream().map(LlmwConfig.Provider::name).toList(), dlq, this::stats,
+        (w.config().shutdown().graceSeconds() + 10) * 1000L)).mount(router, auth);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(w.registry()));
     router.get("/health").handler(HealthCheckHandler.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK())));
     router.get("/ready").handler(HealthCheckHandler.create(vertx)
         .register("sqs", 3000, promise -> depths.refresh()
             .onSuccess(v -> promise.complete(Status.OK()))
             .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", String.valueOf(e.getMessage()))))))
-        .register("verticles", promise -> promise.complete(deployed.getAsBoolean() ? Status.OK() : Status.KO())));
+        .register("verticles", promise -> promise.complete(w.deployed().getAsBoolean() ? Status.OK() : Status.KO())));
+    router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars"));
     router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
     return router;
   }
 
   private JsonObject stats() {
-    cluster.accept(local.snapshot());
-    return cluster.toJson(depths.latest());
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
+    cluster.accept(w.local().snapshot());
+    return history.decorate(cluster.toJson(depths.latest()).put("controls", auth.enabled()));
   }
 }

@@ -4,10 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -40,17 +40,25 @@ public final class NodeStats {
   public final LongAdder rateLimited = new LongAdder();
   public final LongAdder llmCalls = new LongAdder();
 
-  private final Histogram endToEndMs = new ConcurrentHistogram(3_600_000L, 2);
-  private final Histogram llmMs = new ConcurrentHistogram(3_600_000L, 2);
-  private final Histogram overheadMs = new ConcurrentHistogram(3_600_000L, 2);
+  /** The poller of this node is paused (dashboard control): it receives nothing until resumed. */
+  public final AtomicBoolean paused = new AtomicBoolean();
+
+  private final Histogram endToEndMs = Percentiles.histogram();
+  private final Histogram llmMs = Percentiles.histogram();
+  private final Histogram overheadMs = Percentiles.histogram();
   private volatile LongSupplier sqsCalls = () -> 0;
   private final ThroughputMeter throughput = new ThroughputMeter();
   /** LLM calls by provider and model, and the node's rate budgets. */
   public final LlmUsage llm = new LlmUsage();
+  /** Tasks this node's workers are running now. */
+  public final RunningTasks running = new RunningTasks();
+  /** Recent failed attempts and dead-lettered tasks. */
+  public final FailureLog failures;
 
   public NodeStats(String nodeId, List<String> roles) {
     this.nodeId = nodeId;
     this.roles = List.copyOf(roles);
+    this.failures = new FailureLog(nodeId);
   }
 
   public String nodeId() {
@@ -61,15 +69,18 @@ public final class NodeStats {
     this.sqsCalls = source;
   }
 
-  /** One task done: receive to result stored, and the part of it spent in LLM calls. */
-  public void recordSettled(long endToEnd, long llm) {
-    endToEndMs.recordValue(clamp(endToEnd));
-    overheadMs.recordValue(clamp(endToEnd - llm));
+  /** One task done: receive to result stored, the part of it spent in LLM calls, and who answered it. */
+  public void recordSettled(long endToEnd, long llmTime, String provider, String model) {
+    Percentiles.record(endToEndMs, endToEnd);
+    Percentiles.record(overheadMs, endToEnd - llmTime);
+    if (provider != null) {
+      llm.settled(provider, model, endToEnd);
+    }
   }
 
   public void recordLlmCall(long millis) {
     llmCalls.increment();
-    llmMs.recordValue(clamp(millis));
+    Percentiles.record(llmMs, millis);
   }
 
   public Histogram overheadHistogram() {
@@ -104,29 +115,22 @@ public final class NodeStats {
         .put("backing_off", backingOff.get())
         .put("rate_limited", rateLimited.sum())
         .put("llm_calls", llmCalls.sum())
+        .put("failed_attempts", llm.failedTotal())
         .put("throughput", throughput.perSecond())
-        .put("latency_ms", percentiles(endToEndMs))
-        .put("llm_latency_ms", percentiles(llmMs))
-        .put("overhead_ms", percentiles(overheadMs))
+        .put("paused", paused.get())
+        .put("latency_ms", Percentiles.json(endToEndMs))
+        .put("llm_latency_ms", Percentiles.json(llmMs))
+        .put("overhead_ms", Percentiles.json(overheadMs))
         .put("sqs_calls", sqsCalls())
         .put("llm", llm.snapshot())
         .put("budgets", llm.budgets())
+        .put("running", running.count())
+        .put("tasks", running.snapshot())
+        .put("failures", failures.snapshot())
         .put("heap_used_mb", (rt.totalMemory() - rt.freeMemory()) / (1024 * 1024))
+        .put("heap_max_mb", rt.maxMemory() / (1024 * 1024))
         .put("uptime_s", (System.currentTimeMillis() - startedAt) / 1000)
         .put("pid", ManagementFactory.getRuntimeMXBean().getPid())
         .put("at", System.currentTimeMillis());
-  }
-
-  private static JsonObject percentiles(Histogram h) {
-    Histogram copy = h.copy();
-    return new JsonObject()
-        .put("count", copy.getTotalCount())
-        .put("p50", copy.getValueAtPercentile(50))
-        .put("p95", copy.getValueAtPercentile(95))
-        .put("p99", copy.getValueAtPercentile(99));
-  }
-
-  private static long clamp(long millis) {
-    return Math.max(0, Math.min(millis, 3_600_000L));
   }
 }

@@ -1,6 +1,8 @@
 package dev.llmworker.monitor;
 
 import dev.llmworker.sqs.QueueUrls;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -13,13 +15,25 @@ final class QueueDepths {
   private final SqsAsyncClient sqs;
   private final QueueUrls queues;
   private final Context context;
-  private JsonObject latest = new JsonObject();
+  private volatile JsonObject latest = new JsonObject();
   private volatile boolean reachable;
 
   QueueDepths(SqsAsyncClient sqs, QueueUrls queues, Context context) {
     this.sqs = sqs;
     this.queues = queues;
     this.context = context;
+  }
+
+  /** Exposes the depths as {@code llmw_queue_messages{queue,state}} gauges. */
+  void bind(MeterRegistry registry) {
+    for (String queue : new String[] {"tasks", "results", "dlq"}) {
+      for (String state : new String[] {"visible", "in_flight", "delayed"}) {
+        Gauge.builder("llmw.queue.messages", this, d -> d.latest().getJsonObject(queue, new JsonObject())
+                .getLong(state, 0L))
+            .description("Approximate messages in the queue (SQS GetQueueAttributes, refreshed every 2 s)")
+            .tags("queue", queue, "state", state).register(registry);
+      }
+    }
   }
 
   JsonObject latest() {

@@ -1,6 +1,7 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.monitor.FailureLog;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsBatches;
@@ -77,7 +78,17 @@ public final class PollerVerticle extends VerticleBase {
         drained.tryComplete();
       }
     });
-    return Future.join(capacity.start(), hurry.completion());
+    var control = vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_POLLING,
+        m -> setPaused(m.body().getBoolean("paused", false)));
+    return Future.join(capacity.start(), hurry.completion(), control.completion());
+  }
+
+  /** Paused: no new receives (those under way still deliver); running tasks finish and settle as usual. */
+  private void setPaused(boolean paused) {
+    if (stats.paused.getAndSet(paused) != paused) {
+      LOG.info("polling {}", paused ? "paused" : "resumed");
+      maybePoll();
+    }
   }
 
   private void capacityChanged() {
@@ -94,7 +105,7 @@ public final class PollerVerticle extends VerticleBase {
    */
   private int freeCredits() {
     int settling = inFlight.size() - atWorkers - groups.held();
-    if (settling >= Math.max(1, capacity.total()) || throttled()) {
+    if (stats.paused.get() || settling >= Math.max(1, capacity.total()) || throttled()) {
       return 0;
     }
     int credits = capacity.total() - atWorkers - groups.held() - receiver.reserved();
@@ -180,10 +191,14 @@ public final class PollerVerticle extends VerticleBase {
         stats.succeeded.increment();
         completed.add(task.messageId);
         if (outcome.kind() == TaskOutcome.Kind.SUCCEEDED) {
-          stats.recordSettled(task.endToEndMs(), outcome.llmMs());
+          stats.recordSettled(task.endToEndMs(), outcome.llmMs(), outcome.provider(), outcome.model());
         }
       }
-      case DEAD_LETTERED -> stats.deadLettered.increment();
+      case DEAD_LETTERED -> {
+        stats.deadLettered.increment();
+        stats.failures.record(FailureLog.Kind.DEAD_LETTERED, outcome.customId(), 0, outcome.code(),
+            outcome.reason(), outcome.provider(), outcome.model());
+      }
       case RETURNED -> stats.returned.increment();
     }
     if (tally != null && outcome.kind() == TaskOutcome.Kind.RELEASED) {

@@ -22,5 +22,19 @@ public final class Addresses {
    */
   public static final String BUDGET_DEMAND = "llmw.budget.demand";
 
+  /** Monitor → every poller: {@code {"paused":true|false}} (dashboard pause/resume). */
+  public static final String CONTROL_POLLING = "llmw.control.polling";
+  /**
+   * Monitor → one node ({@link #controlWorkers}): {@code {"instances":N}}, answered with the node's new count of
+   * worker instances once they are deployed or undeployed.
+   */
+  private static final String CONTROL_WORKERS = "llmw.control.workers.";
+  /** Monitor → every worker node: {@code {"provider","model"|null,"rpm","tpm"}}, a new configured budget. */
+  public static final String CONTROL_BUDGETS = "llmw.control.budgets";
+
   private Addresses() {}
+
+  public static String controlWorkers(String nodeId) {
+    return CONTROL_WORKERS + nodeId;
+  }
 }

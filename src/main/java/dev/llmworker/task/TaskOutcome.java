@@ -8,40 +8,46 @@ import io.vertx.core.json.JsonObject;
  * attempt ({@link Kind#RETRY}).
  */
 public record TaskOutcome(
-    Kind kind, String customId, String resultLine, String code, String reason, int attempts, long llmMs) {
+    Kind kind, String customId, String resultLine, String code, String reason, int attempts, long llmMs,
+    String provider, String model) {
 
   /** RELEASED: never started (the worker is stopping); the message goes back to SQS at once, not counted as a try. */
   public enum Kind { SUCCEEDED, DEAD_LETTER, RETRY, RELEASED, ALREADY_DONE }
 
-  public static TaskOutcome succeeded(String customId, JsonObject resultLine, int attempts, long llmMs) {
-    return new TaskOutcome(Kind.SUCCEEDED, customId, resultLine.encode(), null, null, attempts, llmMs);
+  /** {@code provider} and {@code model}: who answered, for per-provider latency figures. */
+  public static TaskOutcome succeeded(String customId, JsonObject resultLine, int attempts, long llmMs,
+      String provider, String model) {
+    return new TaskOutcome(Kind.SUCCEEDED, customId, resultLine.encode(), null, null, attempts, llmMs, provider,
+        model);
   }
 
   public static TaskOutcome deadLetter(String customId, JsonObject resultLine, String code, String reason, int attempts) {
-    return new TaskOutcome(Kind.DEAD_LETTER, customId, resultLine.encode(), code, reason, attempts, 0);
+    return new TaskOutcome(Kind.DEAD_LETTER, customId, resultLine.encode(), code, reason, attempts, 0, null, null);
   }
 
   public static TaskOutcome retry(String customId, String code, String reason, int attempts) {
-    return new TaskOutcome(Kind.RETRY, customId, null, code, reason, attempts, 0);
+    return new TaskOutcome(Kind.RETRY, customId, null, code, reason, attempts, 0, null, null);
   }
 
   /** The result of this message was stored before (it came back after a failed delete): only delete it. */
   public static TaskOutcome alreadyDone() {
-    return new TaskOutcome(Kind.ALREADY_DONE, null, null, "already_done", "result stored before", 0, 0);
+    return new TaskOutcome(Kind.ALREADY_DONE, null, null, "already_done", "result stored before", 0, 0, null, null);
   }
 
   public static TaskOutcome released() {
-    return new TaskOutcome(Kind.RELEASED, null, null, "released", "worker stopping", 0, 0);
+    return new TaskOutcome(Kind.RELEASED, null, null, "released", "worker stopping", 0, 0, null, null);
   }
 
   public JsonObject toJson() {
     return new JsonObject().put("kind", kind.name()).put("custom_id", customId).put("result", resultLine)
-        .put("code", code).put("reason", reason).put("attempts", attempts).put("llm_ms", llmMs);
+        .put("code", code).put("reason", reason).put("attempts", attempts).put("llm_ms", llmMs)
+        .put("provider", provider).put("model", model);
   }
 
   public static TaskOutcome fromJson(JsonObject json) {
     return new TaskOutcome(Kind.valueOf(json.getString("kind")), json.getString("custom_id"),
         json.getString("result"), json.getString("code"), json.getString("reason"),
-        json.getInteger("attempts", 0), json.getLong("llm_ms", 0L));
+        json.getInteger("attempts", 0), json.getLong("llm_ms", 0L), json.getString("provider"),
+        json.getString("model"));
   }
 }

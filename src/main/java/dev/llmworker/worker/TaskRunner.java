@@ -1,6 +1,7 @@
 package dev.llmworker.worker;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.monitor.FailureLog;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.provider.LlmProvider;
 import dev.llmworker.provider.ProviderFailure;
@@ -30,13 +31,14 @@ final class TaskRunner {
   static final int FALLBACK_AFTER = 2;
 
   /** Where a task stands: its provider chain, which one is in use, and how many attempts it has had. */
-  private record Attempt(Task task, List<String> chain, int index, int number, long llmMs, int failuresHere) {
+  private record Attempt(Task task, List<String> chain, int index, int number, long llmMs, int failuresHere,
+      long running) {
     String provider() {
       return chain.get(index);
     }
 
     Attempt next(long addedMs, int newIndex, int failures) {
-      return new Attempt(task, chain, newIndex, number + 1, llmMs + addedMs, failures);
+      return new Attempt(task, chain, newIndex, number + 1, llmMs + addedMs, failures, running);
     }
   }
 
@@ -67,7 +69,10 @@ final class TaskRunner {
       LOG.warn("task {} (message {}) rejected: {}", rejected.customId(), envelope.messageId(), rejected.getMessage());
       return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null));
     }
-    return attempt(new Attempt(task, llm.routes().chain(llm.routes().route(task)), 0, 1, 0, 0));
+    List<String> chain = llm.routes().chain(llm.routes().route(task));
+    long running = stats.running.started(task.customId(), chain.get(0), task.model());
+    return attempt(new Attempt(task, chain, 0, 1, 0, 0, running))
+        .onComplete(ar -> stats.running.finished(running));
   }
 
   private Future<TaskOutcome> attempt(Attempt wanted) {
@@ -76,12 +81,19 @@ final class TaskRunner {
       return failed(wanted, 0, new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
           "circuit open for every provider of " + wanted.chain()));
     }
-    Attempt a = index == wanted.index() ? wanted : new Attempt(wanted.task(), wanted.chain(), index, wanted.number(),
-        wanted.llmMs(), 0);
+    Attempt a = index == wanted.index() ? wanted : movedTo(wanted, index);
     long start = System.nanoTime();
     return call.call(providers.get(a.provider()), a.task())
         .map(reply -> succeeded(a, reply))
         .recover(error -> failed(a, (System.nanoTime() - start) / 1_000_000, error));
+  }
+
+  /** The attempt goes to a later provider of its chain: that one's circuit is closed, the current one's is not. */
+  private Attempt movedTo(Attempt wanted, int index) {
+    Attempt a = new Attempt(wanted.task(), wanted.chain(), index, wanted.number(), wanted.llmMs(), 0,
+        wanted.running());
+    stats.running.moved(a.running(), a.provider());
+    return a;
   }
 
   /**
@@ -110,7 +122,8 @@ final class TaskRunner {
     ResultLine.Meta meta = new ResultLine.Meta(a.number(), reply.provider(), reply.latencyMs(), reply.model(), cost,
         a.index() > 0 ? a.chain().get(0) : null, llm.keepRaw() ? reply.raw() : null);
     return TaskOutcome.succeeded(a.task().customId(), ResultLine.success(a.task().customId(), reply.statusCode(),
-        reply.requestId(), reply.body(), reply.usage(), meta), a.number(), a.llmMs() + reply.latencyMs());
+        reply.requestId(), reply.body(), reply.usage(), meta), a.number(), a.llmMs() + reply.latencyMs(),
+        reply.provider(), reply.model());
   }
 
   private Future<TaskOutcome> failed(Attempt a, long tookMs, Throwable error) {
@@ -118,6 +131,8 @@ final class TaskRunner {
     ProviderFailure failure = error instanceof ProviderFailure f ? f
         : new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1, String.valueOf(error.getMessage()));
     String customId = a.task().customId();
+    stats.failures.record(FailureLog.Kind.ATTEMPT, customId, failure.statusCode(), failure.code(),
+        failure.getMessage(), a.provider(), a.task().model());
     if (failure.kind() == ProviderFailure.Kind.RATE_LIMITED) {
       stats.rateLimited.increment();
     }
@@ -138,6 +153,7 @@ final class TaskRunner {
     if (failuresHere >= FALLBACK_AFTER && a.index() + 1 < a.chain().size()) {
       LOG.info("task {}: {} failed {} times in a row ({}); falling back to {}", customId, a.provider(),
           failuresHere, failure.getMessage(), a.chain().get(a.index() + 1));
+      stats.running.moved(a.running(), a.chain().get(a.index() + 1));
       return attempt(a.next(tookMs, a.index() + 1, 0));
     }
     long delay = Backoff.retryDelayMs(a.number(), retry.baseDelayMs(), retry.maxDelayMs(), failure.retryAfterMs());

@@ -144,9 +144,11 @@ public final class WorkerVerticle extends VerticleBase {
     stats.workerInstances.decrementAndGet();
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
     long timer = vertx.setTimer(grace, id -> drained.tryComplete());
+    // no new tasks from now on (other instances take them); the running ones still reply through their messages
+    Future<Void> unregistered = consumer.unregister();
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
-        .compose(v -> Future.join(consumer.unregister(), queries.unregister(), shutdown.unregister()))
+        .compose(v -> Future.join(unregistered, queries.unregister(), shutdown.unregister()))
         .compose(v -> ProviderFactory.closeAll(providers));
   }
 }

@@ -3,8 +3,11 @@ package dev.llmworker.support;
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.app.Node;
 import dev.llmworker.app.Role;
+import dev.llmworker.app.Vertxes;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.EnumSet;
@@ -16,7 +19,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /** A whole pipeline for one test: real ElasticMQ, the real simulator over HTTP, and one llm-worker node. */
 public final class Stack implements AutoCloseable {
-  public final Vertx vertx = Vertx.vertx();
+  /** The node's metrics registry, as {@code run} sets it up: Vert.x and JVM meters plus llm-worker's own. */
+  public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public final Vertx vertx = Vertxes.create(registry);
   public final SqsFixture sqs;
   public final LlmSimulator sim;
   public Node node;
@@ -34,7 +39,7 @@ public final class Stack implements AutoCloseable {
   public Node startNode(String endpoint, UnaryOperator<JsonObject> overrides) {
     JsonObject json = overrides.apply(TestConfig.base(endpoint, sim.baseUrl()));
     LlmwConfig config = TestConfig.with(json);
-    node = SqsFixture.await(Node.start(vertx, config, EnumSet.allOf(Role.class)));
+    node = SqsFixture.await(Node.start(vertx, config, EnumSet.allOf(Role.class), registry));
     return node;
   }
 
