@@ -5,7 +5,6 @@ import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.sqs.BulkSender;
 import dev.llmworker.task.SampleTasks;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
@@ -40,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
     if (tasks < 0) {
       throw new ConfigException("--tasks", "0 or more", tasks);
     }
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = Vertxes.registry();
     Vertx vertx = Vertxes.create(registry);
     LlmwConfig base = config.load(vertx);
     LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(latencyMs)

@@ -13,7 +13,6 @@ import dev.llmworker.task.Addresses;
 import dev.llmworker.worker.NodeLlm;
 import dev.llmworker.worker.WorkerPool;
 import dev.llmworker.worker.WorkerVerticle;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -63,7 +62,7 @@ public final class Node {
 
   /** A node whose {@code /metrics} shows llm-worker's own meters only (no Vert.x or JVM metrics). */
   public static Future<Node> start(Vertx vertx, LlmwConfig config, Set<Role> roles) {
-    return start(vertx, config, roles, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    return start(vertx, config, roles, Vertxes.registry());
   }
 
   /** {@code registry}: the one {@code vertx} reports to (see {@link Vertxes#create}), shown on {@code /metrics}. */

@@ -1,6 +1,5 @@
 package dev.llmworker.app;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -22,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = Vertxes.registry();
     Vertx vertx = Vertxes.create(registry);
     try {
       LlmwConfig cfg = config.load(vertx);

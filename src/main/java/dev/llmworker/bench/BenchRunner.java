@@ -14,7 +14,6 @@ import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.SampleTasks;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -63,7 +62,7 @@ public final class BenchRunner {
   }
 
   public BenchReport run() throws Exception {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = Vertxes.registry();
     Vertx vertx = Vertxes.create(registry);
     try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0)) {
       LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(options.latencyMs())

@@ -83,7 +83,10 @@ public final class PollerVerticle extends VerticleBase {
     return Future.join(capacity.start(), hurry.completion(), control.completion());
   }
 
-  /** Paused: no new receives (those under way still deliver); running tasks finish and settle as usual. */
+  /**
+   * Paused: no new receives, and what a receive under way still brings goes straight back to SQS; running tasks
+   * finish and settle as usual.
+   */
   private void setPaused(boolean paused) {
     if (stats.paused.getAndSet(paused) != paused) {
       LOG.info("polling {}", paused ? "paused" : "resumed");
@@ -134,8 +137,8 @@ public final class PollerVerticle extends VerticleBase {
     keeper.track(task.receiptHandle);
     stats.received.increment();
     stats.inFlight.incrementAndGet();
-    if (stopping) {
-      release(task);
+    if (stopping || stats.paused.get()) {
+      release(task); // a receive that was under way when polling stopped: nothing new starts
     } else if (completed.contains(task.messageId)) {
       LOG.info("message {} came back after its result was stored; deleting it without a second LLM call",
           task.messageId);

@@ -146,4 +146,65 @@ class MonitorApiTest {
     assertFalse(page.body().contains("innerHTML = s") || page.body().contains(".innerHTML = x"),
         "server data must not be written as HTML");
   }
+
+  @Test
+  @DisplayName("without monitor.token every control action is 403 (disabled), never open, and stats say so")
+  void controlsDisabledWithoutToken() throws Exception {
+    for (String path : List.of("api/pause", "api/resume", "api/workers", "api/dlq/redrive", "api/budgets")) {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"instances\":1}")).header("Authorization", "Bearer ")
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(403, r.statusCode(), path);
+      assertTrue(new JsonObject(r.body()).getString("error").contains("monitor.token"), r.body());
+    }
+    assertFalse(new JsonObject(get(base + "api/stats").body()).getBoolean("controls"));
+  }
+
+  @Test
+  @DisplayName("/metrics is Prometheus text with llm-worker's, Vert.x's and the JVM's meters, and passes "
+      + "promtool check metrics")
+  void metrics() throws Exception {
+    stack.sqs.enqueue(20, n -> SampleTasks.body("x-", n));
+    Eventually.await(Duration.ofSeconds(30), () -> stack.settled() == 20, () -> "not settled");
+    Eventually.await(Duration.ofSeconds(10), () -> {
+      try {
+        return get(base + "metrics").body().contains("llmw_queue_messages{queue=\"results\",state=\"visible\"} 20.0");
+      } catch (Exception e) {
+        return false;
+      }
+    }, () -> "queue depth gauge never showed the 20 results");
+    HttpResponse<String> response = get(base + "metrics");
+    assertEquals(200, response.statusCode());
+    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    String text = response.body();
+    for (String expected : List.of(
+        "llmw_tasks_settled_total{outcome=\"succeeded\"} 20.0",
+        "llmw_tasks_received_total 20.0",
+        "llmw_llm_requests_total{model=\"sim-1\",outcome=\"succeeded\",provider=\"default\"} 20.0",
+        "llmw_llm_tokens_total{kind=\"completion\",model=\"sim-1\",provider=\"default\"}",
+        "llmw_llm_cost_usd_total{", "llmw_llm_rate_limited_total{",
+        "llmw_llm_latency_seconds_bucket{", "llmw_task_duration_seconds_count{", "llmw_tasks_in_flight ",
+        "llmw_worker_instances 2.0", "llmw_budget_rpm_limit{", "vertx_http_server_requests_total", "jvm_memory_used_bytes")) {
+      assertTrue(text.contains(expected), "/metrics lacks " + expected);
+    }
+    java.nio.file.Files.writeString(java.nio.file.Path.of("target", "metrics.prom"), text); // kept for a look
+    assertEquals("", promtool(text));
+  }
+
+  /** Runs {@code promtool check metrics} on the text; returns its complaints ("" when it passes). */
+  private static String promtool(String text) throws Exception {
+    Process p;
+    try {
+      p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+    } catch (java.io.IOException e) {
+      throw new AssertionError("promtool is needed for this test (Debian: apt-get install prometheus; .ci/run "
+          + "installs it)", e);
+    }
+    try (var in = p.getOutputStream()) {
+      in.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "promtool hung");
+    return p.exitValue() == 0 ? out.trim() : "exit " + p.exitValue() + ": " + out;
+  }
 }

@@ -6,7 +6,6 @@ import dev.llmworker.app.Role;
 import dev.llmworker.app.Vertxes;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +19,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /** A whole pipeline for one test: real ElasticMQ, the real simulator over HTTP, and one llm-worker node. */
 public final class Stack implements AutoCloseable {
   /** The node's metrics registry, as {@code run} sets it up: Vert.x and JVM meters plus llm-worker's own. */
-  public final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  public final PrometheusMeterRegistry registry = Vertxes.registry();
   public final Vertx vertx = Vertxes.create(registry);
   public final SqsFixture sqs;
   public final LlmSimulator sim;
