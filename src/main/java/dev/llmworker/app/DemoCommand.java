@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     LlmwConfig cfg = base
         .withSqs(base.sqs().embeddedOn(Ports.preferred(base.sqs().embeddedHost(), base.sqs().embeddedPort())))
         .withProvider(base.provider().local(sim.baseUrl()))
-        .withMonitor(base.monitor().withPort(Ports.preferred(base.monitor().host(), base.monitor().port())));
+        .withMonitor(demoMonitor(base.monitor()));
     Node node = Node.start(vertx, cfg, EnumSet.allOf(Role.class), registry).await();
     System.out.println("llm-worker demo");
     System.out.println("  LLM simulator: " + sim.baseUrl() + " (" + latencyMs + " ms latency, error rate "
@@ -55,11 +55,28 @@ final class DemoCommand implements Callable<Integer> {
     node.describe().forEach(line -> System.out.println("  " + line));
     System.out.println();
     System.out.println("  Open the dashboard: " + node.monitorUrl());
+    if (base.monitor().token().isEmpty()) {
+      System.out.println("  Control token for this demo (pause, scale, redrive): " + cfg.monitor().token());
+    }
     System.out.println("  Stop with Ctrl-C.");
     startFeeder(vertx, node);
     vertx.setPeriodic(5000, id -> progress(node.stats()));
     return RunningNode.runUntilTerminated(vertx,
         () -> node.stop().eventually(sim::close), node::hurry, cfg.shutdown().graceSeconds(), System.out);
+  }
+
+  /**
+   * The dashboard on the preferred port (or a free one), with its controls on: without a configured token the demo
+   * makes up a random one and prints it, since the demo is there to be tried.
+   */
+  private static LlmwConfig.Monitor demoMonitor(LlmwConfig.Monitor monitor) {
+    LlmwConfig.Monitor m = monitor.withPort(Ports.preferred(monitor.host(), monitor.port()));
+    if (m.token().isEmpty()) {
+      byte[] random = new byte[12];
+      new java.security.SecureRandom().nextBytes(random);
+      m = m.withToken(java.util.HexFormat.of().formatHex(random));
+    }
+    return m;
   }
 
   private void startFeeder(Vertx vertx, Node node) {

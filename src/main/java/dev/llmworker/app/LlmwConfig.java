@@ -158,6 +158,10 @@ public record LlmwConfig(
       return new Monitor(host, value, token);
     }
 
+    public Monitor withToken(String value) {
+      return new Monitor(host, port, value);
+    }
+
     public boolean controlsEnabled() {
       return !token.isEmpty();
     }
