@@ -171,4 +171,24 @@ final class ConfigReader {
     }
     return List.copyOf(out);
   }
+
+  /** A list of "host:port" entries (cluster members), trimmed; blank entries are dropped. */
+  List<String> hostPorts(String key) {
+    List<String> out = new ArrayList<>();
+    for (String item : strings(key)) {
+      String s = item.trim();
+      if (s.isEmpty()) {
+        continue;
+      }
+      int colon = s.lastIndexOf(':');
+      boolean ok = colon > 0 && colon < s.length() - 1 && s.substring(colon + 1).chars().allMatch(Character::isDigit)
+          && Integer.parseInt(s.substring(colon + 1)) <= 65_535;
+      if (!ok) {
+        throw bad(key, "a list of host:port entries, e.g. [\"10.0.0.5:5701\"] or \"10.0.0.5:5701,10.0.0.6:5701\"",
+            item);
+      }
+      out.add(s);
+    }
+    return List.copyOf(out);
+  }
 }

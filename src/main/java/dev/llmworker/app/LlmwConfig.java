@@ -14,7 +14,8 @@ public record LlmwConfig(
     Map<String, Price> prices,
     Results results,
     Monitor monitor,
-    Shutdown shutdown) {
+    Shutdown shutdown,
+    Cluster cluster) {
 
   /** The default provider: tasks that name neither a provider nor a model another provider serves go here. */
   public Provider provider() {
@@ -22,16 +23,16 @@ public record LlmwConfig(
   }
 
   public LlmwConfig withProviders(List<Provider> value) {
-    return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown);
+    return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown, cluster);
   }
 
 
   public LlmwConfig withSqs(Sqs value) {
-    return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown);
+    return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster);
   }
 
   public LlmwConfig withWorker(Worker value) {
-    return new LlmwConfig(sqs, poller, value, retry, providers, prices, results, monitor, shutdown);
+    return new LlmwConfig(sqs, poller, value, retry, providers, prices, results, monitor, shutdown, cluster);
   }
 
   /** Replaces the default (first) provider. */
@@ -41,8 +42,12 @@ public record LlmwConfig(
     return withProviders(list);
   }
 
+  public LlmwConfig withCluster(Cluster value) {
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown, value);
+  }
+
   public LlmwConfig withMonitor(Monitor value) {
-    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, value, shutdown);
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, value, shutdown, cluster);
   }
 
   /** SQS endpoint and queues. Empty endpoint and queueUrl mean: start the embedded SQS server. */
@@ -174,6 +179,17 @@ public record LlmwConfig(
 
   public record Shutdown(int graceSeconds) {}
 
+  /**
+   * Clustering (Hazelcast). {@code members} empty = the file's member list; {@code eventBusPort} 0 = any free
+   * port; {@code publicHost} empty = {@code host} (set it behind NAT / in containers: the address others reach).
+   */
+  public record Cluster(boolean enabled, String name, String configFile, String host, int port,
+      List<String> members, int eventBusPort, String publicHost) {
+    public Cluster enable() {
+      return new Cluster(true, name, configFile, host, port, members, eventBusPort, publicHost);
+    }
+  }
+
   /** Validates the merged tree; throws {@link ConfigException} naming the first bad key. */
   public static LlmwConfig parse(JsonObject tree) {
     ConfigReader r = new ConfigReader(tree);
@@ -215,6 +231,15 @@ public record LlmwConfig(
     Monitor monitor = new Monitor(
         r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.string("monitor.token"));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));
-    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown);
+    Cluster cluster = new Cluster(
+        r.bool("cluster.enabled"),
+        r.nonEmpty("cluster.name"),
+        r.string("cluster.configFile"),
+        r.nonEmpty("cluster.host"),
+        r.integer("cluster.port", 1, 65_535),
+        r.hostPorts("cluster.members"),
+        r.integer("cluster.eventBusPort", 0, 65_535),
+        r.string("cluster.publicHost"));
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster);
   }
 }

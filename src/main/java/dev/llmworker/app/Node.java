@@ -203,7 +203,13 @@ public final class Node {
 
   List<String> describe() {
     List<String> lines = new ArrayList<>();
-    lines.add("roles: " + String.join(",", stats.snapshot().getJsonArray("roles").getList()));
+    lines.add("node: " + stats.nodeId() + ", roles: " + String.join(",", stats.snapshot().getJsonArray("roles")
+        .getList()));
+    if (vertx.isClustered()) {
+      LlmwConfig.Cluster c = config.cluster();
+      lines.add("cluster: " + c.name() + " (Hazelcast on " + c.host() + ":" + c.port() + ", members "
+          + (c.members().isEmpty() ? "from " + c.configFile() : c.members()) + ")");
+    }
     lines.add("SQS: " + (sqsEndpoint().isEmpty() ? "AWS (" + config.sqs().region() + ")" : sqsEndpoint())
         + (embedded != null ? " (embedded)" : ""));
     lines.add("tasks queue: " + queues.tasks());

@@ -19,12 +19,18 @@ final class RunCommand implements Callable<Integer> {
       description = "Comma-separated subset of poller,worker,monitor (default: ${DEFAULT-VALUE}).")
   String roles;
 
+  @Option(names = "--cluster", description = "Join the llm-worker cluster (Hazelcast, cluster/cluster.xml): the "
+      + "same as cluster.enabled=true.")
+  boolean cluster;
+
   @Override
   public Integer call() {
+    LlmwConfig cfg = loadConfig();
     PrometheusMeterRegistry registry = Vertxes.registry();
-    Vertx vertx = Vertxes.create(registry);
+    Vertx vertx = cfg.cluster().enabled()
+        ? Vertxes.createClustered(registry, cfg.cluster()).await()
+        : Vertxes.create(registry);
     try {
-      LlmwConfig cfg = config.load(vertx);
       Node node = Node.start(vertx, cfg, Role.parse(roles), registry).await();
       System.out.println("llm-worker running");
       node.describe().forEach(line -> System.out.println("  " + line));
@@ -33,6 +39,17 @@ final class RunCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
+    }
+  }
+
+  /** Config is read before the node's Vert.x exists: whether that one is clustered depends on it. */
+  private LlmwConfig loadConfig() {
+    Vertx reader = Vertx.vertx();
+    try {
+      LlmwConfig cfg = config.load(reader);
+      return cluster ? cfg.withCluster(cfg.cluster().enable()) : cfg;
+    } finally {
+      reader.close();
     }
   }
 }
