@@ -21,8 +21,11 @@ public record TaskOutcome(
         model);
   }
 
-  public static TaskOutcome deadLetter(String customId, JsonObject resultLine, String code, String reason, int attempts) {
-    return new TaskOutcome(Kind.DEAD_LETTER, customId, resultLine.encode(), code, reason, attempts, 0, null, null);
+  /** {@code provider}, {@code model}: the last one tried, null when the task never got that far. */
+  public static TaskOutcome deadLetter(String customId, JsonObject resultLine, String code, String reason, int attempts,
+      String provider, String model) {
+    return new TaskOutcome(Kind.DEAD_LETTER, customId, resultLine.encode(), code, reason, attempts, 0, provider,
+        model);
   }
 
   public static TaskOutcome retry(String customId, String code, String reason, int attempts) {

@@ -67,7 +67,8 @@ final class TaskRunner {
       task = decoder.decode(envelope.body());
     } catch (TaskRejected rejected) {
       LOG.warn("task {} (message {}) rejected: {}", rejected.customId(), envelope.messageId(), rejected.getMessage());
-      return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null));
+      return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null,
+          null));
     }
     List<String> chain = llm.routes().chain(llm.routes().route(task));
     long running = stats.running.started(task.customId(), chain.get(0), task.model());
@@ -139,7 +140,7 @@ final class TaskRunner {
     if (failure.kind() == ProviderFailure.Kind.PERMANENT) {
       LOG.warn("task {} failed permanently: {}", customId, failure.getMessage());
       return Future.succeededFuture(deadLetter(customId, failure.code(), failure.getMessage(), a.number(),
-          a.provider()));
+          a.provider(), a.task().model()));
     }
     int maxAttempts = failure.kind() == ProviderFailure.Kind.RATE_LIMITED
         ? retry.rateLimitedMaxAttempts() : retry.inProcessMaxAttempts();
@@ -178,8 +179,10 @@ final class TaskRunner {
     return backingOff;
   }
 
-  private TaskOutcome deadLetter(String customId, String code, String reason, int attempts, String provider) {
+  private TaskOutcome deadLetter(String customId, String code, String reason, int attempts, String provider,
+      String model) {
     ResultLine.Meta meta = new ResultLine.Meta(attempts, provider != null ? provider : llm.routes().defaultName(), 0);
-    return TaskOutcome.deadLetter(customId, ResultLine.failure(customId, code, reason, meta), code, reason, attempts);
+    return TaskOutcome.deadLetter(customId, ResultLine.failure(customId, code, reason, meta), code, reason, attempts,
+        provider, model);
   }
 }

@@ -1,0 +1,180 @@
+package dev.llmworker.monitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.llmworker.sim.SimulatorOptions;
+import dev.llmworker.support.Eventually;
+import dev.llmworker.support.Stack;
+import dev.llmworker.support.TestTasks;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+
+/**
+ * The dashboard in a real headless Chromium (the system's, driven by chromedriver) while a demo-like run goes on:
+ * live charts, numbers that match /api/stats, a malicious task shown as text, the scale control, no console errors.
+ * Leaves a screenshot in target/dashboard.png.
+ */
+class DashboardBrowserIT {
+  private static final String CHROMIUM = "/usr/bin/chromium";
+  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+  private static final String TOKEN = "browser-test-token";
+  private static final String EVIL = "evil-<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\">";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private Stack stack;
+  private ChromeDriver driver;
+  private String base;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
+        "this test needs the system Chromium and chromedriver: apt-get install -y chromium chromium-driver "
+            + "(.ci/run installs them)");
+    stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(150));
+    base = stack.startNode(json -> json
+        .put("monitor", json.getJsonObject("monitor").put("token", TOKEN))
+        .put("worker", new JsonObject().put("instances", 2).put("concurrency", 10))).monitorUrl();
+    stack.sqs.enqueue(1, n -> TestTasks.chat(EVIL, "[[sim:status=400]] <b>bold?</b>"));
+    stack.sqs.enqueue(3000, n -> TestTasks.chat("task-" + n, "hello " + n));
+
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM);
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--window-size=1366,900");
+    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
+    driver = new ChromeDriver(service, options);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  @Test
+  @DisplayName("live dashboard: charts update, numbers match /api/stats, a malicious task renders as text, the "
+      + "scale control changes the worker instances, no console errors")
+  void dashboard() throws Exception {
+    driver.get(base);
+    await("the page goes live", () -> text(By.id("conn")).equals("live"));
+
+    int before = points();
+    await("the charts gain points", () -> points() >= before + 3);
+    long plotted = (Long) js("return Chart.getChart(document.getElementById('chart-throughput'))"
+        + ".data.datasets[0].data.length;");
+    assertTrue(plotted >= 3, "the throughput chart plots the points: " + plotted);
+    await("throughput shows on the chart", () -> (Boolean) js("return Chart.getChart("
+        + "document.getElementById('chart-throughput')).data.datasets[0].data.some(v => v > 0);"));
+
+    await("the malicious task shows in the failures list", () -> text(By.cssSelector("[data-testid=failures]"))
+        .contains(EVIL));
+    driver.findElement(By.cssSelector("[data-testid=dlq-peek]")).click();
+    await("the malicious task shows in the DLQ browser", () -> text(By.cssSelector("[data-testid=dlq]"))
+        .contains(EVIL));
+    assertEquals(0, driver.findElements(By.cssSelector("main script, main img, main b")).size(),
+        "server text was parsed as HTML");
+    assertEquals(Boolean.TRUE, js("return typeof window.__pwned === 'undefined';"), "injected script ran");
+
+    driver.findElement(By.id("token")).sendKeys(TOKEN);
+    WebElement nodeRow = driver.findElement(By.cssSelector("[data-testid=node-row]"));
+    nodeRow.findElement(By.cssSelector("[data-testid=instances-input]")).sendKeys("4");
+    nodeRow.findElement(By.cssSelector("[data-testid=instances-apply]")).click();
+    await("the API shows 4 worker instances", () -> stats().getJsonObject("totals").getInteger("worker_instances")
+        == 4);
+    await("the page shows 4 worker instances", () -> text(By.cssSelector("[data-testid=instances]")).equals("4")
+        && text(By.cssSelector("[data-key=worker_instances]")).equals("4"));
+    await("the capacity chart shows the new instances", () -> (Boolean) js("const d = Chart.getChart("
+        + "document.getElementById('chart-capacity')).data.datasets[2].data; return d[d.length - 1] === 4;"));
+
+    driver.findElement(By.id("pause")).click();
+    await("polling paused and everything settled", () -> {
+      JsonObject s = stats();
+      return s.getBoolean("paused") && s.getJsonObject("totals").getLong("in_flight") == 0;
+    });
+    await("the page's totals match /api/stats", () -> {
+      JsonObject totals = stats().getJsonObject("totals");
+      return List.of("received", "succeeded", "dead_lettered", "returned").stream()
+          .allMatch(key -> number(text(By.cssSelector("[data-key=" + key + "]"))) == totals.getLong(key));
+    });
+    assertTrue(driver.findElement(By.id("paused-banner")).isDisplayed(), "the paused banner shows");
+    assertTrue(number(text(By.cssSelector("[data-key=succeeded]"))) > 0, "tasks were done while watching");
+
+    List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
+    assertEquals(List.of(), severe.stream().map(LogEntry::getMessage).toList(), "browser console errors");
+
+    js("window.scrollTo(0, 0);");
+    Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+    Files.copy(shot, Path.of("target", "dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private Object js(String script) {
+    return ((JavascriptExecutor) driver).executeScript(script);
+  }
+
+  private int points() {
+    String p = (String) js("return document.body.dataset.points || '0';");
+    return Integer.parseInt(p);
+  }
+
+  private String text(By by) {
+    List<WebElement> found = driver.findElements(by);
+    return found.isEmpty() ? "" : found.get(0).getText().trim();
+  }
+
+  private static long number(String formatted) {
+    String digits = formatted.replaceAll("[^0-9]", "");
+    return digits.isEmpty() ? -1 : Long.parseLong(digits);
+  }
+
+  private JsonObject stats() {
+    try {
+      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/stats")).build(),
+          HttpResponse.BodyHandlers.ofString()).body());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    Eventually.await(Duration.ofSeconds(45), () -> {
+      try {
+        return condition.getAsBoolean();
+      } catch (RuntimeException e) {
+        return false; // the page is between two renders: look again
+      }
+    }, () -> what);
+  }
+}
