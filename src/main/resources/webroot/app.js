@@ -88,7 +88,7 @@ function lineChart(canvasId, datasets, scales) {
   return new Chart($(canvasId), {
     type: "line",
     data: { labels: [], datasets: datasets.map(d => Object.assign({ data: [], pointRadius: 0, borderWidth: 1.5,
-      tension: 0.2, fill: false }, d)) },
+      tension: 0, fill: false }, d)) },
     options: { animation: false, responsive: true, maintainAspectRatio: false, interaction: { mode: "index",
       intersect: false }, plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } },
       scales: Object.assign({ x: { ticks: { maxTicksLimit: 8, maxRotation: 0 } } }, scales) }
@@ -133,7 +133,7 @@ const CARDS = [
   ["throughput", "tasks/s (10 s)", t => Number(t.throughput).toFixed(1)],
   ["failed_attempts", "failed attempts", t => num(t.failed_attempts)], ["rate_limited", "429s", t => num(t.rate_limited)],
   ["cost_usd", "cost so far", t => usd(t.cost_usd)], ["cost_per_hour_usd", "cost / hour", t => usd(t.cost_per_hour_usd)],
-  ["drain_eta_s", "backlog drained in", t => duration(t.drain_eta_s)],
+  ["drain_eta_s", "backlog drained in", (t, s) => s.paused ? "paused" : duration(t.drain_eta_s)],
   ["worker_instances", "worker instances", t => num(t.worker_instances)]];
 for (const [key, label] of CARDS) {
   const card = el("div", null, "card");
@@ -146,7 +146,7 @@ for (const [key, label] of CARDS) {
 
 function renderTotals(s) {
   for (const [key, , format] of CARDS) {
-    document.querySelector('[data-key="' + key + '"]').textContent = format(s.totals);
+    document.querySelector('[data-key="' + key + '"]').textContent = format(s.totals, s);
   }
   $("paused-banner").hidden = !s.paused;
 }

@@ -57,7 +57,8 @@ final class History {
     double throughput = totals.getDouble("throughput", 0.0);
     JsonObject tasks = stats.getJsonObject("queues", new JsonObject()).getJsonObject("tasks");
     long backlog = tasks == null ? 0 : tasks.getLong("visible", 0L) + tasks.getLong("delayed", 0L);
-    totals.put("drain_eta_s", throughput > 0 ? Long.valueOf(Math.round(backlog / throughput)) : null);
+    boolean draining = throughput > 0 && !stats.getBoolean("paused", false);
+    totals.put("drain_eta_s", draining ? Long.valueOf(Math.round(backlog / throughput)) : null);
     return stats.put("point", points.peekLast());
   }
 
