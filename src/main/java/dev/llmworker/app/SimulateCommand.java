@@ -45,6 +45,11 @@ public final class SimulateCommand implements Callable<Integer> {
       description = "Tokens per minute before answering 429; 0 = unlimited (default ${DEFAULT-VALUE}).")
   int tpm;
 
+  @Option(names = "--window-seconds", paramLabel = "W", defaultValue = "60",
+      description = "Length of the sliding rate-limit window, 1 to 60 s; --rpm/--tpm stay per minute and a window "
+          + "of W seconds admits their W/60 share (default ${DEFAULT-VALUE}: a strict minute, like providers).")
+  int windowSeconds;
+
   @Option(names = "--error-rate", paramLabel = "E", defaultValue = "0",
       description = "Share of requests, 0 to 1, that fail with 500, 503 or a hang then 504 "
           + "(default ${DEFAULT-VALUE}).")
@@ -76,7 +81,8 @@ public final class SimulateCommand implements Callable<Integer> {
     SimulatorOptions options;
     try {
       options = new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed,
-          SimulatorOptions.DEFAULT_HANG_MS).withFaults(new FaultRates(rate429, rate500, rateHang, rateTruncated));
+          SimulatorOptions.DEFAULT_HANG_MS).withFaults(new FaultRates(rate429, rate500, rateHang, rateTruncated))
+          .withWindowSeconds(windowSeconds);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("llm-worker simulate: " + e.getMessage());
       return Main.EXIT_USAGE;

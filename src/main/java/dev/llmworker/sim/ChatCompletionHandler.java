@@ -30,7 +30,7 @@ final class ChatCompletionHandler {
     this.options = options;
     this.stats = stats;
     this.log = log;
-    this.limits = new RateLimits(options.rpm(), options.tpm());
+    this.limits = new RateLimits(options.rpm(), options.tpm(), options.windowSeconds());
     this.dice = new Dice(options);
   }
 

@@ -14,29 +14,45 @@ final class RateLimits {
   /** One window as a client sees it: its limit, what is left, and in how many ms it is empty again. */
   record Usage(long limit, long remaining, long resetMs) {}
 
+  /** Per minute, as configured and as the headers state them. */
   private final long rpm;
   private final long tpm;
-  private final RateWindow requests = new RateWindow();
-  private final RateWindow tokens = new RateWindow();
+  /** Per window: the same rates over a window of {@code windowSeconds}. */
+  private final long requestsPerWindow;
+  private final long tokensPerWindow;
+  private final RateWindow requests;
+  private final RateWindow tokens;
 
   RateLimits(long rpm, long tpm) {
+    this(rpm, tpm, 60);
+  }
+
+  RateLimits(long rpm, long tpm, int windowSeconds) {
     this.rpm = rpm;
     this.tpm = tpm;
+    this.requestsPerWindow = perWindow(rpm, windowSeconds);
+    this.tokensPerWindow = perWindow(tpm, windowSeconds);
+    this.requests = new RateWindow(windowSeconds * 1000L);
+    this.tokens = new RateWindow(windowSeconds * 1000L);
+  }
+
+  private static long perWindow(long perMinute, int windowSeconds) {
+    return perMinute == 0 ? 0 : Math.max(1, perMinute * windowSeconds / 60);
   }
 
   /** Counts the request against both windows and returns null, or returns why not; a rejection costs nothing. */
   Rejection admit(long nowMs, long tokenCost) {
     if (rpm > 0) {
-      long wait = requests.msUntilRoom(nowMs, 1, rpm);
+      long wait = requests.msUntilRoom(nowMs, 1, requestsPerWindow);
       if (wait != 0) {
         return new Rejection("requests", wait, "Rate limit reached on requests per min (RPM): Limit " + rpm
             + ", Used " + requests.used(nowMs) + ", Requested 1. Please try again in " + duration(wait) + ".");
       }
     }
     if (tpm > 0) {
-      long wait = tokens.msUntilRoom(nowMs, tokenCost, tpm);
+      long wait = tokens.msUntilRoom(nowMs, tokenCost, tokensPerWindow);
       if (wait < 0) {
-        return new Rejection("tokens", RateWindow.WINDOW_MS, "Request too large for tokens per min (TPM): Limit "
+        return new Rejection("tokens", tokens.windowMs(), "Request too large for tokens per min (TPM): Limit "
             + tpm + ", Requested " + tokenCost + ".");
       }
       if (wait > 0) {
@@ -49,18 +65,21 @@ final class RateLimits {
     return null;
   }
 
-  /** The rpm window, or null when requests are unlimited. */
+  /**
+   * The rpm window, or null when requests are unlimited. The limit is stated per minute; with a window shorter than
+   * a minute, what remains is of the window's share.
+   */
   Usage requests(long nowMs) {
-    return rpm > 0 ? usage(requests, nowMs, rpm) : null;
+    return rpm > 0 ? usage(requests, nowMs, rpm, requestsPerWindow) : null;
   }
 
   /** The tpm window, or null when tokens are unlimited. */
   Usage tokens(long nowMs) {
-    return tpm > 0 ? usage(tokens, nowMs, tpm) : null;
+    return tpm > 0 ? usage(tokens, nowMs, tpm, tokensPerWindow) : null;
   }
 
-  private static Usage usage(RateWindow window, long nowMs, long limit) {
-    return new Usage(limit, Math.max(0, limit - window.used(nowMs)), window.msUntilEmpty(nowMs));
+  private static Usage usage(RateWindow window, long nowMs, long perMinute, long perWindow) {
+    return new Usage(perMinute, Math.max(0, perWindow - window.used(nowMs)), window.msUntilEmpty(nowMs));
   }
 
   /** OpenAI's (and Azure's) headers. */

@@ -3,18 +3,33 @@ package dev.llmworker.sim;
 import java.util.Arrays;
 
 /**
- * A sum over the last 60 seconds, kept in a ring of 600 buckets of 100 ms, so memory and work per request stay
- * constant however fast requests come. Times are milliseconds on any monotonic clock that starts at 0 or more.
- * Not thread-safe: one event loop owns it.
+ * A sum over a sliding window (60 s unless a test shortens it), kept in a ring of 600 buckets, so memory and work
+ * per request stay constant however fast requests come. Times are milliseconds on any monotonic clock that starts at
+ * 0 or more. Not thread-safe: one event loop owns it.
  */
 final class RateWindow {
-  static final long WINDOW_MS = 60_000;
-  static final long BUCKET_MS = 100;
-  private static final int BUCKETS = (int) (WINDOW_MS / BUCKET_MS);
+  static final long MINUTE_MS = 60_000;
+  private static final int BUCKETS = 600;
 
+  private final long windowMs;
+  private final long bucketMs;
   private final long[] amounts = new long[BUCKETS];
   private long headBucket;
   private long total;
+
+  RateWindow() {
+    this(MINUTE_MS);
+  }
+
+  /** {@code windowMs}: a multiple of 600 ms keeps the buckets exact. */
+  RateWindow(long windowMs) {
+    this.windowMs = windowMs;
+    this.bucketMs = Math.max(1, windowMs / BUCKETS);
+  }
+
+  long windowMs() {
+    return windowMs;
+  }
 
   long used(long nowMs) {
     advance(nowMs);
@@ -44,7 +59,7 @@ final class RateWindow {
         return expiry(bucket) - nowMs;
       }
     }
-    return WINDOW_MS; // unreachable: everything in the window frees within it
+    return windowMs; // unreachable: everything in the window frees within it
   }
 
   /** Milliseconds until the window holds nothing again. */
@@ -60,7 +75,7 @@ final class RateWindow {
 
   /** Moves the head to now, dropping the buckets that fell out of the window on the way. */
   private void advance(long nowMs) {
-    long target = nowMs / BUCKET_MS;
+    long target = nowMs / bucketMs;
     if (target - headBucket >= BUCKETS) {
       Arrays.fill(amounts, 0);
       total = 0;
@@ -74,8 +89,8 @@ final class RateWindow {
   }
 
   /** The bucket's amount leaves the window when the head reaches the bucket one window later. */
-  private static long expiry(long bucket) {
-    return (bucket + BUCKETS) * BUCKET_MS;
+  private long expiry(long bucket) {
+    return (bucket + BUCKETS) * bucketMs;
   }
 
   private static int slot(long bucket) {

@@ -18,9 +18,12 @@ import io.vertx.core.json.JsonObject;
  * @param apiKey    when not empty, the key each dialect must present in its own header (Bedrock excepted); a
  *                  wrong or missing one gets a 401
  * @param rateHeaders false leaves out every rate-limit header, for clients that must adapt from 429s alone
+ * @param windowSeconds the limiter's sliding window (60 = per minute, as providers do); a shorter one allows
+ *                  {@code rpm * windowSeconds / 60} requests per window, so tests see the limit bite sooner
  */
 public record SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm,
-    double errorRate, long seed, int hangMs, FaultRates faults, String apiKey, boolean rateHeaders) {
+    double errorRate, long seed, int hangMs, FaultRates faults, String apiKey, boolean rateHeaders,
+    int windowSeconds) {
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_LATENCY_MS = 200;
   public static final long DEFAULT_SEED = 42;
@@ -43,6 +46,7 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     static final String RATE_TRUNCATED = "rateTruncated";
     static final String API_KEY = "apiKey";
     static final String RATE_HEADERS = "rateHeaders";
+    static final String WINDOW_SECONDS = "windowSeconds";
 
     private Keys() {}
   }
@@ -60,6 +64,9 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
     requireNotNegative(Keys.RPM, rpm);
     requireNotNegative(Keys.TPM, tpm);
     requireNotNegative(Keys.HANG_MS, hangMs);
+    if (windowSeconds < 1 || windowSeconds > 60) {
+      throw new IllegalArgumentException(Keys.WINDOW_SECONDS + " must be between 1 and 60, got " + windowSeconds);
+    }
     if (faults == null) {
       throw new IllegalArgumentException("faults must not be null (use FaultRates.NONE)");
     }
@@ -71,7 +78,7 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
   /** Without a key check, with rate headers. */
   public SimulatorOptions(String host, int port, int latencyMs, int jitterMs, int rpm, int tpm, double errorRate,
       long seed, int hangMs, FaultRates faults) {
-    this(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, "", true);
+    this(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, "", true, 60);
   }
 
   /** Without per-kind faults. */
@@ -86,7 +93,7 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
 
   public SimulatorOptions withFaults(FaultRates value) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, value, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withRate429(double rate) {
@@ -107,57 +114,62 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
 
   public SimulatorOptions withHost(String host) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withPort(int port) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withLatencyMs(int latencyMs) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withJitterMs(int jitterMs) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withRpm(int rpm) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withTpm(int tpm) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withErrorRate(double errorRate) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withSeed(long seed) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withHangMs(int hangMs) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withApiKey(String apiKey) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
   }
 
   public SimulatorOptions withRateHeaders(boolean rateHeaders) {
     return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
-        rateHeaders);
+        rateHeaders, windowSeconds);
+  }
+
+  public SimulatorOptions withWindowSeconds(int windowSeconds) {
+    return new SimulatorOptions(host, port, latencyMs, jitterMs, rpm, tpm, errorRate, seed, hangMs, faults, apiKey,
+        rateHeaders, windowSeconds);
   }
 
   public JsonObject toJson() {
@@ -176,7 +188,8 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
         .put(Keys.RATE_HANG, faults.rateHang())
         .put(Keys.RATE_TRUNCATED, faults.rateTruncated())
         .put(Keys.API_KEY, apiKey)
-        .put(Keys.RATE_HEADERS, rateHeaders);
+        .put(Keys.RATE_HEADERS, rateHeaders)
+        .put(Keys.WINDOW_SECONDS, windowSeconds);
   }
 
   /** Missing keys take their defaults; a wrong type or value throws {@link IllegalArgumentException}. */
@@ -196,7 +209,8 @@ public record SimulatorOptions(String host, int port, int latencyMs, int jitterM
           new FaultRates(json.getDouble(Keys.RATE_429, 0.0), json.getDouble(Keys.RATE_500, 0.0),
               json.getDouble(Keys.RATE_HANG, 0.0), json.getDouble(Keys.RATE_TRUNCATED, 0.0)),
           json.getString(Keys.API_KEY, d.apiKey),
-          json.getBoolean(Keys.RATE_HEADERS, d.rateHeaders));
+          json.getBoolean(Keys.RATE_HEADERS, d.rateHeaders),
+          json.getInteger(Keys.WINDOW_SECONDS, d.windowSeconds));
     } catch (ClassCastException e) {
       throw new IllegalArgumentException("simulator options: a value has the wrong type in " + json.encode(), e);
     }

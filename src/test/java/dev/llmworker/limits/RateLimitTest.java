@@ -101,4 +101,30 @@ class RateLimitTest {
         .filter(b -> b.getString("key").equals("default/sim-1")).findFirst().orElseThrow();
     assertEquals(600, model.getLong("rpm_limit"), "the model's budget learned the real limit: " + model.encode());
   }
+
+  @Test
+  @DisplayName("configured 20% above the real limit and the provider sends no rate headers: 429s alone (AIMD with "
+      + "Retry-After) bring it down near the real limit, every task completes and none is dead-lettered")
+  void configuredTooHighWithoutHeaders() throws Exception {
+    // a 6 s window (60 requests per window at 600 rpm) lets the limit bite within seconds instead of a minute
+    stack = new Stack(60, 5, SimulatorOptions.defaults().withLatencyMs(50).withRpm(600).withRateHeaders(false)
+        .withWindowSeconds(6));
+    stack.startNode(json -> providerLimits(json, 720, 0));
+    RateProbe probe = new RateProbe(stack.vertx, () -> stack.sim.stats().okCount());
+    enqueue(400);
+    Eventually.await(Duration.ofSeconds(90), () -> stack.settled() == 400, () -> stack.node.stats().snapshot().encode());
+
+    assertEquals(400, stack.node.stats().succeeded.sum(), "every task completes");
+    assertEquals(0, stack.node.stats().deadLettered.sum(), "throttling never dead-letters");
+    assertEquals(0, stack.sqs.depth(stack.sqs.queues.dlq()));
+    long rejected = stack.sim.stats().statusCount(429);
+    // AIMD probes above the limit now and then (+5% every clean 2 s) and backs off x0.7 at each 429: a few 429s per
+    // probe, nowhere near one per request
+    assertTrue(rejected > 0 && rejected <= 20, "429s: " + rejected + " for 400 tasks");
+    // after the first back-off (from task 100 on) the sawtooth between 0.7x and just above the limit averages
+    // 0.91-0.92 of it here (3 runs); never above the limit for long (the simulator's window would refuse it)
+    double rate = probe.perSecond(100, 380);
+    assertTrue(rate >= 0.8 * 10 && rate <= 10.3, "steady rate " + rate + "/s against a real limit of 10/s");
+    System.out.printf("no-headers convergence: %.2f/s of 10/s, %d 429s%n", rate, rejected);
+  }
 }
