@@ -228,14 +228,15 @@ function renderNodes(s) {
   const nodes = s.nodes || [];
   fill("nodes", nodes.map(x => {
     const hasWorkers = (x.roles || []).includes("worker");
-    const tr = row([x.id + (x.paused ? " (paused)" : ""), (x.roles || []).join(", "),
+    const state = x.gone ? " (gone: silent for " + x.last_seen_s + " s)" : x.paused ? " (paused)" : "";
+    const tr = row([{ text: x.id + state, cls: x.gone ? "bad" : "" }, (x.roles || []).join(", "),
       { text: num(x.in_flight) + " / " + num(x.capacity), cls: "n" }, n(x.running), n(x.throughput),
       { text: num(x.heap_used_mb) + " / " + num(x.heap_max_mb), cls: "n" }, { text: duration(x.uptime_s), cls: "n" },
-      hasWorkers ? scaleEditor(x) : "–"]);
+      hasWorkers && !x.gone ? scaleEditor(x) : "–"]);
     tr.dataset.node = x.id; tr.dataset.testid = "node-row";
     return tr;
   }), "no node has reported yet", 8);
-  const tasks = nodes.flatMap(x => (x.tasks || []).map(t => Object.assign({ node: x.id }, t)))
+  const tasks = nodes.filter(x => !x.gone).flatMap(x => (x.tasks || []).map(t => Object.assign({ node: x.id }, t)))
     .sort((a, b) => b.running_s - a.running_s).slice(0, 100);
   fill("tasks", tasks.map(t => row([t.custom_id, t.provider, t.model, { text: t.running_s.toFixed(1) + " s", cls: "n" },
     t.node])), "nothing running", 5);

@@ -6,11 +6,16 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
-/** The latest snapshot of every node that published one recently; nodes silent for {@link #GONE_MS} drop out. */
+/**
+ * The latest snapshot of every node. A node silent for {@link #GONE_MS} is shown as gone (and no longer counted in
+ * the sums); after {@link #FORGET_MS} it is dropped from the list.
+ */
 final class ClusterStats {
   static final long GONE_MS = 5000;
+  static final long FORGET_MS = 10 * 60_000;
   /** Failures shown in a snapshot, newest first. */
   static final int FAILURES_SHOWN = 50;
   static final String LLM_HIST = "llm_hist";
@@ -21,40 +26,50 @@ final class ClusterStats {
 
   private final Map<String, JsonObject> nodes = new LinkedHashMap<>();
   private final Map<String, Long> seenAt = new LinkedHashMap<>();
+  private final LongSupplier clock;
+
+  ClusterStats() {
+    this(System::currentTimeMillis);
+  }
+
+  ClusterStats(LongSupplier clockMs) {
+    this.clock = clockMs;
+  }
 
   void accept(JsonObject snapshot) {
     String id = snapshot.getString("id");
     if (id != null) {
       nodes.put(id, snapshot);
-      seenAt.put(id, System.currentTimeMillis());
+      seenAt.put(id, clock.getAsLong());
     }
-  }
-
-  boolean knows(String nodeId) {
-    return nodes.containsKey(nodeId);
   }
 
   JsonObject toJson(JsonObject queues) {
-    dropGone();
+    long now = clock.getAsLong();
+    forgetOld(now);
+    List<JsonObject> live = nodes.values().stream().filter(n -> now - seenAt.get(n.getString("id")) <= GONE_MS)
+        .toList();
     JsonObject totals = new JsonObject();
     for (String key : SUMMED) {
-      totals.put(key, nodes.values().stream().mapToLong(n -> n.getLong(key, 0L)).sum());
+      totals.put(key, live.stream().mapToLong(n -> n.getLong(key, 0L)).sum());
     }
-    totals.put("throughput", Math.round(nodes.values().stream()
+    totals.put("throughput", Math.round(live.stream()
         .mapToDouble(n -> n.getDouble("throughput", 0.0)).sum() * 10) / 10.0);
-    JsonArray usage = ClusterLlm.usage(nodes.values());
+    totals.put("nodes", live.size());
+    JsonArray usage = ClusterLlm.usage(live);
     totals.put("cost_usd", usage.stream().mapToDouble(o -> ((JsonObject) o).getDouble("cost_usd", 0.0)).sum());
     JsonArray list = new JsonArray();
-    nodes.values().stream().sorted(Comparator.comparing(n -> n.getString("id"))).forEach(n -> list.add(shown(n)));
+    nodes.values().stream().sorted(Comparator.comparing(n -> n.getString("id")))
+        .forEach(n -> list.add(shown(n, now - seenAt.get(n.getString("id")))));
     return new JsonObject()
-        .put("paused", nodes.values().stream().anyMatch(n -> n.getBoolean("paused", false)))
+        .put("paused", live.stream().anyMatch(n -> n.getBoolean("paused", false)))
         .put("totals", totals)
         .put("nodes", list)
         .put("queues", queues)
         .put("llm", usage)
-        .put("budgets", ClusterLlm.budgets(nodes.values()))
+        .put("budgets", ClusterLlm.budgets(live))
         .put("failures", failures(f -> true, FAILURES_SHOWN))
-        .put("at", System.currentTimeMillis());
+        .put("at", now);
   }
 
   /** Every failure the nodes keep whose custom_id contains {@code query}, newest first. */
@@ -72,22 +87,24 @@ final class ClusterStats {
     return new JsonArray(new java.util.ArrayList<>(all));
   }
 
-  /** A node as the API shows it: its failures are in the cluster-wide list, its histograms only for merging. */
-  private static JsonObject shown(JsonObject node) {
-    JsonObject copy = node.copy();
+  /**
+   * A node as the API shows it, with whether it is gone and how long ago it was heard from; its failures are in the
+   * cluster-wide list, its histograms only for merging.
+   */
+  private static JsonObject shown(JsonObject node, long silentMs) {
+    JsonObject copy = node.copy().put("gone", silentMs > GONE_MS).put("last_seen_s", silentMs / 1000);
     copy.remove("failures");
     copy.put("llm", ClusterLlm.withoutHistograms(node.getJsonArray("llm", new JsonArray())));
     return copy;
   }
 
-  private void dropGone() {
-    long now = System.currentTimeMillis();
+  private void forgetOld(long now) {
     seenAt.entrySet().removeIf(e -> {
-      boolean gone = now - e.getValue() > GONE_MS;
-      if (gone) {
+      boolean forgotten = now - e.getValue() > FORGET_MS;
+      if (forgotten) {
         nodes.remove(e.getKey());
       }
-      return gone;
+      return forgotten;
     });
   }
 }
