@@ -27,6 +27,34 @@ class RateLimitsTest {
   }
 
   @Test
+  @DisplayName("a window that is not a multiple of 600 ms (5 s) still lasts exactly its length, not the 4.8 s of "
+      + "600 whole-ms buckets")
+  void windowNotAMultipleOf600Ms() {
+    RateLimits limits = new RateLimits(600, 0, 5);
+    for (int i = 0; i < 50; i++) {
+      assertNull(limits.admit(1000, 1), "request " + (i + 1));
+    }
+    RateLimits.Rejection refused = limits.admit(5800, 1);
+    assertNotNull(refused, "the 51st 4.8 s later is still within the 5 s window");
+    assertEquals(200, refused.retryMs(), "free again at 6000, 5 s after the first 50");
+    assertNotNull(limits.admit(5999, 1));
+    assertNull(limits.admit(6000, 1));
+  }
+
+  @Test
+  @DisplayName("every window from 1 to 60 s holds what it counted for exactly its length")
+  void everyWindowLength() {
+    for (int seconds = 1; seconds <= 60; seconds++) {
+      long windowMs = seconds * 1000L;
+      RateWindow window = new RateWindow(windowMs);
+      window.add(3 * windowMs, 7);
+      assertEquals(windowMs, window.msUntilEmpty(3 * windowMs), seconds + " s");
+      assertEquals(7, window.used(4 * windowMs - 1), seconds + " s");
+      assertEquals(0, window.used(4 * windowMs), seconds + " s");
+    }
+  }
+
+  @Test
   @DisplayName("the default window is a strict minute")
   void minute() {
     RateLimits limits = new RateLimits(60, 0);
