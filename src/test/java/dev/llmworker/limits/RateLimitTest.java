@@ -17,8 +17,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rate budgets end to end: the simulator enforces real rpm/tpm limits (sliding 60 s windows, 429 with
- * Retry-After); llm-worker must use the budget fully without tripping them.
+ * Rate budgets end to end: the simulator enforces real rpm/tpm limits (sliding 60 s windows unless a test shortens
+ * them, 429 with Retry-After); llm-worker must use the budget fully without tripping them.
  */
 class RateLimitTest {
   private Stack stack;

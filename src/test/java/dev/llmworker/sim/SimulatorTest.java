@@ -187,6 +187,29 @@ class SimulatorTest {
   }
 
   @Test
+  @DisplayName("a 5 s window at rpm=24 refuses the third request in 5 s, and Retry-After and the reset header point "
+      + "within those 5 s while the limit header still states 24 a minute")
+  void shortWindowOverHttp(Vertx vertx, VertxTestContext ctx) {
+    List<HttpResponse<Buffer>> responses = new ArrayList<>();
+    Future<Void> calls = start(vertx, FAST.withRpm(24).withWindowSeconds(5))
+        .compose(s -> chat("w-1", "one")).map(responses::add)
+        .compose(v -> chat("w-2", "two")).map(responses::add)
+        .compose(v -> chat("w-3", "three")).map(responses::add)
+        .mapEmpty();
+    verify(ctx, calls, v -> {
+      assertEquals(List.of(200, 200, 429), responses.stream().map(HttpResponse::statusCode).toList());
+      HttpResponse<Buffer> limited = responses.get(2);
+      assertEquals("24", limited.getHeader("x-ratelimit-limit-requests"));
+      assertEquals("0", limited.getHeader("x-ratelimit-remaining-requests"));
+      long retryAfterMs = Long.parseLong(limited.getHeader("retry-after-ms"));
+      assertTrue(retryAfterMs > 4_000 && retryAfterMs <= 5_000, "retry-after-ms " + retryAfterMs);
+      assertTrue(Long.parseLong(limited.getHeader("Retry-After")) <= 5, limited.getHeader("Retry-After"));
+      assertTrue(limited.getHeader("x-ratelimit-reset-requests").matches("\\d+ms|[0-4](\\.\\d+)?s|5s"),
+          limited.getHeader("x-ratelimit-reset-requests"));
+    });
+  }
+
+  @Test
   @DisplayName("at tpm=100 a request's prompt plus max_tokens counts, and a 429 for tokens costs no budget")
   void tokensPerMinute(Vertx vertx, VertxTestContext ctx) {
     // "hi" is 1 prompt token: each request holds 1 + 60 = 61 tokens of the 100
@@ -419,6 +442,12 @@ class SimulatorTest {
         .contains("errorRate"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> options.withRpm(-5)).getMessage()
         .contains("rpm"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> options.withWindowSeconds(0)).getMessage()
+        .contains("windowSeconds"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> options.withWindowSeconds(61)).getMessage()
+        .contains("windowSeconds"));
     assertEquals(options.withRpm(3).withSeed(9), SimulatorOptions.fromJson(options.withRpm(3).withSeed(9).toJson()));
+    assertEquals(options.withWindowSeconds(7), SimulatorOptions.fromJson(options.withWindowSeconds(7).toJson()));
+    assertEquals(60, SimulatorOptions.fromJson(new JsonObject()).windowSeconds(), "a minute unless told");
   }
 }
