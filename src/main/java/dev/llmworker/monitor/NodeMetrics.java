@@ -51,13 +51,15 @@ public final class NodeMetrics {
         s -> s.deadLettered.sum());
     counter("llmw.tasks.settled", "Tasks settled, by outcome", Tags.of("outcome", "returned"),
         s -> s.returned.sum());
+    counter("llmw.tasks.recovered", "Tasks taken back from a worker that went silent and returned to SQS at once",
+        Tags.empty(), s -> s.recovered.sum());
     counter("llmw.task.retries", "In-process retries of LLM calls", Tags.empty(), s -> s.retried.sum());
     counter("llmw.sqs.calls", "Calls made to SQS", Tags.empty(), NodeStats::sqsCalls);
     gauge("llmw.tasks.in.flight", "Tasks received and not settled yet", s -> s.inFlight.get());
     gauge("llmw.tasks.running", "Tasks running on this node's workers", s -> s.running.count());
     gauge("llmw.tasks.backing.off", "Tasks waiting for a retry backoff", s -> s.backingOff.get());
     gauge("llmw.worker.instances", "Worker verticle instances on this node", s -> s.workerInstances.get());
-    gauge("llmw.worker.capacity", "Worker slots this node's poller counts on (cluster-wide)",
+    gauge("llmw.worker.capacity", "Worker slots this node's poller may fill (its share of the cluster's)",
         s -> s.capacity.get());
     gauge("llmw.polling.paused", "1 while polling is paused from the dashboard", s -> s.paused.get() ? 1 : 0);
   }

@@ -23,13 +23,15 @@ public final class NodeStats {
   public final LongAdder succeeded = new LongAdder();
   public final LongAdder deadLettered = new LongAdder();
   public final LongAdder returned = new LongAdder();
+  /** Tasks taken back from a worker that went silent (its node died) and returned to SQS at once. */
+  public final LongAdder recovered = new LongAdder();
   /** Tasks received by this node's poller and not yet settled. */
   public final AtomicInteger inFlight = new AtomicInteger();
   /** Tasks handed to workers and not answered yet: what the credits bound. */
   public final AtomicInteger dispatched = new AtomicInteger();
   /** The most tasks this node's poller ever had at workers at once (never above capacity). */
   public final AtomicInteger peakDispatched = new AtomicInteger();
-  /** Worker capacity the poller currently counts on (cluster-wide). */
+  /** Worker slots this node's poller may fill: its share of the cluster's live worker slots. */
   public final AtomicInteger capacity = new AtomicInteger();
   public final AtomicInteger workerInstances = new AtomicInteger();
   public final AtomicInteger workerBusy = new AtomicInteger();
@@ -111,6 +113,7 @@ public final class NodeStats {
         .put("succeeded", succeeded.sum())
         .put("dead_lettered", deadLettered.sum())
         .put("returned", returned.sum())
+        .put("recovered", recovered.sum())
         .put("retried", retried.sum())
         .put("backing_off", backingOff.get())
         .put("rate_limited", rateLimited.sum())

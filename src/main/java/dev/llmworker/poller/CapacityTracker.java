@@ -5,43 +5,76 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
- * The live worker capacity, summed from the workers' announcements. A worker that stops announcing
- * (undeployed, or its node died) drops out after {@link #EXPIRY_MS}, so credits never wait on the dead.
+ * The live worker instances of the cluster and this poller's share of their slots. Workers announce themselves
+ * every second, and so do pollers: N pollers split each worker's slots exactly (capacity / N each, the remainder
+ * spread by rank), so together they never send more than the cluster can run. A worker silent for
+ * {@link #EXPIRY_MS} (its node died, hangs or left) drops out: its slots go, and {@code onLost} hears of it so the
+ * tasks it was running go back to SQS at once instead of after a timeout.
  */
 final class CapacityTracker {
   static final long EXPIRY_MS = 3500;
+  static final long HEARTBEAT_MS = 1000;
 
   /** @param budgetRoom what the worker's node said its rate budgets can start soon; -1 unlimited */
-  private record Announcement(int capacity, int backingOff, String node, long budgetRoom, long seenAt) {}
+  private record Worker(int capacity, int backingOff, String node, long budgetRoom, long seenAt) {}
 
   private final Vertx vertx;
+  private final String pollerId = UUID.randomUUID().toString();
   private final Runnable onChange;
-  private final Map<String, Announcement> workers = new HashMap<>();
-  private MessageConsumer<JsonObject> consumer;
-  private long pruner;
+  private final Consumer<String> onLost;
+  private final Map<String, Worker> workers = new HashMap<>();
+  /** The other live pollers, by id, with when they were last heard of. */
+  private final Map<String, Long> pollers = new HashMap<>();
+  private MessageConsumer<JsonObject> announcements;
+  private MessageConsumer<JsonObject> peers;
+  private long ticker;
   private int total;
+  private int share;
   private int backingOff;
   private long budgetRoom = -1;
   private int dispatchedSinceRoom;
+  private List<String> rankOrder = List.of();
+  private int rank;
 
-  CapacityTracker(Vertx vertx, Runnable onChange) {
+  /** @param onLost called with the id of a worker that went silent (its tasks must be taken back) */
+  CapacityTracker(Vertx vertx, Runnable onChange, Consumer<String> onLost) {
     this.vertx = vertx;
     this.onChange = onChange;
+    this.onLost = onLost;
   }
 
   Future<Void> start() {
-    consumer = vertx.eventBus().consumer(Addresses.CAPACITY, m -> update(m.body()));
-    pruner = vertx.setPeriodic(1000, id -> prune());
-    return consumer.completion()
-        .onSuccess(v -> vertx.eventBus().publish(Addresses.CAPACITY_QUERY, new JsonObject()));
+    announcements = vertx.eventBus().consumer(Addresses.CAPACITY, m -> update(m.body()));
+    peers = vertx.eventBus().consumer(Addresses.POLLERS, m -> peer(m.body()));
+    ticker = vertx.setPeriodic(HEARTBEAT_MS, id -> tick());
+    return Future.join(announcements.completion(), peers.completion()).<Void>mapEmpty().onSuccess(v -> {
+      heartbeat(false);
+      vertx.eventBus().publish(Addresses.CAPACITY_QUERY, new JsonObject());
+    });
   }
 
-  int total() {
+  /** Worker slots in the whole cluster. */
+  int clusterTotal() {
     return total;
+  }
+
+  /** The worker slots this poller may fill: its share of the cluster's. */
+  int share() {
+    return share;
+  }
+
+  /** Live pollers, this one included. */
+  int pollers() {
+    return pollers.size() + 1;
   }
 
   /** Tasks at the live workers that wait for a retry backoff (as of their last announcement). */
@@ -49,57 +82,131 @@ final class CapacityTracker {
     return backingOff;
   }
 
-  private void update(JsonObject announcement) {
-    String worker = announcement.getString("worker");
-    int capacity = announcement.getInteger("capacity", 0);
-    if (capacity <= 0) {
-      workers.remove(worker);
-    } else {
-      workers.put(worker, new Announcement(capacity, announcement.getInteger("backing_off", 0),
-          announcement.getString("node", worker), announcement.getLong("budget_room", -1L),
-          System.currentTimeMillis()));
+  /**
+   * The worker with the most free slots of this poller's share, given how many tasks this poller has at each;
+   * null when no live worker takes tasks.
+   */
+  String pick(ToIntFunction<String> atWorker) {
+    String best = null;
+    int bestFree = Integer.MIN_VALUE;
+    for (Map.Entry<String, Worker> e : workers.entrySet()) {
+      if (e.getValue().capacity() > 0) {
+        int free = shareOf(e.getKey(), e.getValue().capacity()) - atWorker.applyAsInt(e.getKey());
+        if (free > bestFree) {
+          best = e.getKey();
+          bestFree = free;
+        }
+      }
     }
-    if (announcement.containsKey("budget_room")) {
-      dispatchedSinceRoom = 0;
-    }
-    recompute();
+    return best;
   }
 
-  private void prune() {
-    long now = System.currentTimeMillis();
-    workers.values().removeIf(a -> now - a.seenAt() > EXPIRY_MS);
-    recompute();
+  /** A worker's address had no consumer any more: it is gone, whatever its last announcement said. */
+  void forget(String worker) {
+    if (workers.remove(worker) != null) {
+      recompute();
+    }
   }
 
   /**
-   * How many more tasks the rate budgets of the live worker nodes can start within the admission horizon, less
-   * what was sent since they last said so; -1 when no budget bounds it.
+   * How many more tasks the rate budgets of the live worker nodes can start within the admission horizon (this
+   * poller's part of it), less what was sent since they last said so; -1 when no budget bounds it.
    */
   long budgetRoom() {
-    return budgetRoom < 0 ? -1 : Math.max(0, budgetRoom - dispatchedSinceRoom);
+    if (budgetRoom < 0) {
+      return -1;
+    }
+    int n = pollers();
+    return Math.max(0, (budgetRoom + n - 1) / n - dispatchedSinceRoom);
   }
 
   void dispatched() {
     dispatchedSinceRoom++;
   }
 
+  private void update(JsonObject announcement) {
+    String worker = announcement.getString("worker");
+    workers.put(worker, new Worker(Math.max(0, announcement.getInteger("capacity", 0)),
+        announcement.getInteger("backing_off", 0), announcement.getString("node", worker),
+        announcement.getLong("budget_room", -1L), System.currentTimeMillis()));
+    if (announcement.containsKey("budget_room")) {
+      dispatchedSinceRoom = 0;
+    }
+    recompute();
+  }
+
+  private void peer(JsonObject heartbeat) {
+    String id = heartbeat.getString("poller");
+    if (id == null || id.equals(pollerId)) {
+      return;
+    }
+    if (heartbeat.getBoolean("gone", false)) {
+      pollers.remove(id);
+    } else if (pollers.put(id, System.currentTimeMillis()) == null) {
+      heartbeat(false); // a newcomer: tell it about this poller now rather than within a second
+    }
+    recompute();
+  }
+
+  private void heartbeat(boolean gone) {
+    vertx.eventBus().publish(Addresses.POLLERS, new JsonObject().put("poller", pollerId).put("gone", gone));
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    List<String> lost = new ArrayList<>();
+    workers.entrySet().removeIf(e -> {
+      boolean silent = now - e.getValue().seenAt() > EXPIRY_MS;
+      if (silent) {
+        lost.add(e.getKey());
+      }
+      return silent;
+    });
+    pollers.values().removeIf(seenAt -> now - seenAt > EXPIRY_MS);
+    heartbeat(false);
+    recompute();
+    lost.forEach(onLost);
+  }
+
   private void recompute() {
-    int sum = workers.values().stream().mapToInt(Announcement::capacity).sum();
-    int waiting = workers.values().stream().mapToInt(Announcement::backingOff).sum();
+    List<String> order = new ArrayList<>(pollers.keySet());
+    order.add(pollerId);
+    order.sort(null);
+    rankOrder = order;
+    rank = order.indexOf(pollerId);
+    int sum = 0;
+    int mine = 0;
+    int waiting = 0;
+    for (Map.Entry<String, Worker> e : workers.entrySet()) {
+      sum += e.getValue().capacity();
+      mine += shareOf(e.getKey(), e.getValue().capacity());
+      waiting += e.getValue().backingOff();
+    }
     long room = nodeRoom();
-    if (sum != total || waiting != backingOff || room != budgetRoom) {
+    if (sum != total || mine != share || waiting != backingOff || room != budgetRoom) {
       total = sum;
+      share = mine;
       backingOff = waiting;
       budgetRoom = room;
       onChange.run();
     }
   }
 
+  /**
+   * This poller's part of a worker's slots. Over all N pollers the parts add up to the worker's capacity exactly:
+   * each gets capacity / N, and capacity % N of them (a different set for each worker) one more.
+   */
+  private int shareOf(String worker, int capacity) {
+    int n = rankOrder.size();
+    int extra = Math.floorMod(worker.hashCode() + rank, n) < capacity % n ? 1 : 0;
+    return capacity / n + extra;
+  }
+
   /** Each node's room counted once (all its workers announce the same node budgets); any unlimited node: -1. */
   private long nodeRoom() {
     Map<String, Long> byNode = new HashMap<>();
-    for (Announcement a : workers.values()) {
-      byNode.put(a.node(), a.budgetRoom());
+    for (Worker w : workers.values()) {
+      byNode.put(w.node(), w.budgetRoom());
     }
     long room = 0;
     for (long r : byNode.values()) {
@@ -111,8 +218,10 @@ final class CapacityTracker {
     return byNode.isEmpty() ? -1 : room;
   }
 
+  /** Tells the other pollers at once that this one's share is free again. */
   Future<Void> stop() {
-    vertx.cancelTimer(pruner);
-    return consumer.unregister();
+    vertx.cancelTimer(ticker);
+    return Future.join(announcements.unregister(), peers.unregister()).<Void>mapEmpty()
+        .onComplete(ar -> heartbeat(true));
   }
 }

@@ -11,6 +11,8 @@ final class InFlightMessage {
   final int receiveCount;
   /** FIFO queues only, else null. */
   final String groupId;
+  /** The worker instance it was last sent to. */
+  String worker;
   /** Handed back to SQS by a stop; its late outcome, if any, is ignored. */
   boolean released;
   final long receivedAtNanos = System.nanoTime();

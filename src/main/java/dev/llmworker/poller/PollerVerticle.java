@@ -15,7 +15,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +41,15 @@ public final class PollerVerticle extends VerticleBase {
   private final Map<String, InFlightMessage> inFlight = new HashMap<>();
   private final GroupSequencer groups = new GroupSequencer();
   private final CompletedMessages completed = new CompletedMessages();
+  private final Dispatches dispatches = new Dispatches();
+  /** Received while no worker was live: sent as soon as one announces itself. */
+  private final ArrayDeque<InFlightMessage> unassigned = new ArrayDeque<>();
   private CapacityTracker capacity;
   private VisibilityKeeper keeper;
   private OutcomeSettler settler;
   private OutcomeSettler.Batchers batchers;
   private DeliveryOptions taskDelivery;
   private ReceiveLoop receiver;
-  private int atWorkers;
   private boolean stopping;
   private Promise<Void> drained;
   private ShutdownTally tally;
@@ -70,9 +74,9 @@ public final class PollerVerticle extends VerticleBase {
     settler = new OutcomeSettler(batchers, queues, config.retry());
     keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
     taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
-    capacity = new CapacityTracker(vertx, this::capacityChanged);
+    capacity = new CapacityTracker(vertx, this::capacityChanged, this::workerLost);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
-        () -> Math.min(10, capacity.total()), this::accept);
+        () -> Math.min(10, capacity.share()), this::accept);
     var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
       if ("hurry".equals(m.body().getString("phase")) && drained != null) {
         drained.tryComplete();
@@ -95,23 +99,51 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private void capacityChanged() {
-    stats.capacity.set(capacity.total());
+    stats.capacity.set(capacity.share());
+    while (!stopping && !unassigned.isEmpty() && capacity.clusterTotal() > 0) {
+      dispatch(unassigned.pollFirst());
+    }
     maybePoll();
   }
 
   /**
-   * Credits are worker slots: tasks at workers plus messages being received. Messages whose outcome is
+   * A worker went silent (its node died or hangs): the tasks it was running go back to SQS now, so another worker
+   * takes them within seconds instead of after the task timeout or the visibility timeout. Should the worker
+   * answer after all, its answer is ignored (at least once: the task may run twice, it is never lost).
+   */
+  private void workerLost(String worker) {
+    List<InFlightMessage> tasks = dispatches.takeBack(worker);
+    if (tasks.isEmpty()) {
+      return;
+    }
+    LOG.warn("worker {} has been silent for {} ms: the {} tasks it was running go back to SQS now", worker,
+        CapacityTracker.EXPIRY_MS, tasks.size());
+    stats.recovered.add(tasks.size());
+    stats.dispatched.addAndGet(-tasks.size());
+    for (InFlightMessage task : tasks) {
+      release(task);
+      if (task.groupId != null) {
+        groups.releaseGroup(task.groupId).forEach(this::release); // SQS keeps the group's order
+      }
+    }
+    maybePoll();
+  }
+
+  /**
+   * Credits are this poller's share of the live worker slots: tasks at workers, tasks waiting for their FIFO group or
+   * for a live worker, and messages being received. Messages whose outcome is
    * being written to SQS no longer hold a slot, but they are bounded too (at most one capacity's worth),
    * so a stalled SQS stops receiving instead of piling messages up in memory. Where rate budgets apply, credits
    * are also bounded by what the budgets can start within the admission horizon: at the limit, receives slow
    * down instead of messages waiting in memory.
    */
   private int freeCredits() {
-    int settling = inFlight.size() - atWorkers - groups.held();
-    if (stats.paused.get() || settling >= Math.max(1, capacity.total()) || throttled()) {
+    int waiting = dispatches.total() + groups.held() + unassigned.size();
+    int settling = inFlight.size() - waiting;
+    if (stats.paused.get() || settling >= Math.max(1, capacity.share()) || throttled()) {
       return 0;
     }
-    int credits = capacity.total() - atWorkers - groups.held() - receiver.reserved();
+    int credits = capacity.share() - waiting - receiver.reserved();
     long room = capacity.budgetRoom();
     return room < 0 ? credits : (int) Math.min(credits, room - receiver.reserved());
   }
@@ -121,7 +153,7 @@ public final class PollerVerticle extends VerticleBase {
    * visibility and receive counts: admit nothing new until the backlog of retries shrinks.
    */
   private boolean throttled() {
-    return capacity.backingOff() > capacity.total() * config.poller().maxBackingOffPercent() / 100;
+    return capacity.backingOff() > capacity.clusterTotal() * config.poller().maxBackingOffPercent() / 100;
   }
 
   private void maybePoll() {
@@ -149,28 +181,43 @@ public final class PollerVerticle extends VerticleBase {
     }
   }
 
+  /** Sends the task to the live worker with the most free slots of this poller's share (or holds it until one is live). */
   private void dispatch(InFlightMessage task) {
-    atWorkers++;
+    String worker = capacity.pick(dispatches::at);
+    if (worker == null) {
+      unassigned.addLast(task);
+      return;
+    }
+    dispatches.add(worker, task);
     capacity.dispatched();
     stats.peakDispatched.accumulateAndGet(stats.dispatched.incrementAndGet(), Math::max);
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
-    vertx.eventBus().<JsonObject>request(Addresses.TASKS, envelope.toJson(), taskDelivery)
-        .map(reply -> TaskOutcome.fromJson(reply.body()))
-        .otherwise(error -> TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0))
-        .onComplete(ar -> workerAnswered())
-        .onSuccess(outcome -> {
-          if (!task.released) {
-            settler.settle(task, outcome).otherwise(Settlement.RETURNED)
-                .onSuccess(settlement -> finish(task, outcome, settlement));
-          }
-        });
+    vertx.eventBus().<JsonObject>request(Addresses.tasksFor(worker), envelope.toJson(), taskDelivery)
+        .onComplete(ar -> answered(task, ar.succeeded() ? TaskOutcome.fromJson(ar.result().body()) : null, ar.cause()));
   }
 
   /** The worker slot is free again; the message itself stays ours until it is settled in SQS. */
-  private void workerAnswered() {
-    atWorkers--;
+  private void answered(InFlightMessage task, TaskOutcome reply, Throwable error) {
+    if (!dispatches.remove(task)) {
+      LOG.debug("message {} answered by worker {} after it was taken back; the answer is ignored", task.messageId,
+          task.worker);
+      return;
+    }
     stats.dispatched.decrementAndGet();
+    if (reply == null && isNoHandlers(error) && !task.released && !stopping) {
+      capacity.forget(task.worker); // undeployed since it last announced itself: try another worker
+      dispatch(task);
+    } else if (!task.released) {
+      TaskOutcome outcome = reply != null ? reply
+          : TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0);
+      settler.settle(task, outcome).otherwise(Settlement.RETURNED)
+          .onSuccess(settlement -> finish(task, outcome, settlement));
+    }
     maybePoll();
+  }
+
+  private static boolean isNoHandlers(Throwable error) {
+    return error instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
   }
 
   private static String dispatchCode(Throwable error) {
@@ -265,6 +312,8 @@ public final class PollerVerticle extends VerticleBase {
     tally = new ShutdownTally(inFlight.size());
     Future<Void> receivesDone = receiver.stop();
     groups.releaseAll().forEach(this::release);
+    unassigned.forEach(this::release);
+    unassigned.clear();
     drained = Promise.promise();
     if (inFlight.isEmpty()) {
       drained.complete();

@@ -2,10 +2,18 @@ package dev.llmworker.task;
 
 /** Every event-bus address llm-worker uses. */
 public final class Addresses {
-  /** Poller → workers: one request per task ({@link TaskEnvelope}), answered with a {@link TaskOutcome}. */
-  public static final String TASKS = "llmw.tasks";
-  /** Workers → pollers: periodic capacity announcements ({@code {"worker","capacity"}}). */
+  /**
+   * Poller → one worker instance ({@link #tasksFor}): one request per task ({@link TaskEnvelope}), answered with a
+   * {@link TaskOutcome}.
+   */
+  private static final String TASKS = "llmw.tasks.";
+  /**
+   * Workers → pollers: each worker instance's announcement once a second ({@code {"worker","node","capacity",
+   * "running","backing_off","budget_room"}}); capacity 0 while it drains.
+   */
   public static final String CAPACITY = "llmw.capacity";
+  /** Pollers → pollers: {@code {"poller","gone"}} once a second, so pollers split the worker slots between them. */
+  public static final String POLLERS = "llmw.pollers";
   /** Pollers → workers: "announce your capacity now" (sent when a poller starts). */
   public static final String CAPACITY_QUERY = "llmw.capacity.query";
   /**
@@ -33,6 +41,10 @@ public final class Addresses {
   public static final String CONTROL_BUDGETS = "llmw.control.budgets";
 
   private Addresses() {}
+
+  public static String tasksFor(String workerId) {
+    return TASKS + workerId;
+  }
 
   public static String controlWorkers(String nodeId) {
     return CONTROL_WORKERS + nodeId;

@@ -54,7 +54,7 @@ public final class WorkerVerticle extends VerticleBase {
   public Future<?> start() {
     providers = ProviderFactory.createAll(vertx, config);
     runner = new TaskRunner(vertx, providers, llm, config.retry(), stats);
-    consumer = vertx.eventBus().consumer(Addresses.TASKS, this::onTask);
+    consumer = vertx.eventBus().consumer(Addresses.tasksFor(workerId), this::onTask);
     queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
     shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body().getString("phase")));
     stats.workerInstances.incrementAndGet();
@@ -73,7 +73,8 @@ public final class WorkerVerticle extends VerticleBase {
     int capacity = stopping ? 0 : config.worker().concurrency();
     announcedRoom = room;
     vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity)
-        .put("backing_off", runner.backingOff()).put("node", stats.nodeId()).put("budget_room", announcedRoom));
+        .put("running", running).put("backing_off", runner.backingOff()).put("node", stats.nodeId())
+        .put("budget_room", announcedRoom));
   }
 
   /** Tasks the node's rate budgets can start within the admission horizon beyond those waiting; -1 unlimited. */
@@ -135,11 +136,13 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  /** Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. */
+  /**
+   * Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. It goes on
+   * announcing itself (with capacity 0) until they have: pollers take back the tasks of a worker that falls silent.
+   */
   @Override
   public Future<?> stop() {
     onShutdown("drain");
-    vertx.cancelTimer(announcer);
     vertx.cancelTimer(roomChecker);
     stats.workerInstances.decrementAndGet();
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
@@ -148,6 +151,7 @@ public final class WorkerVerticle extends VerticleBase {
     Future<Void> unregistered = consumer.unregister();
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
+        .onComplete(ar -> vertx.cancelTimer(announcer))
         .compose(v -> Future.join(unregistered, queries.unregister(), shutdown.unregister()))
         .compose(v -> ProviderFactory.closeAll(providers));
   }

@@ -81,6 +81,10 @@ public final class JarProcess implements AutoCloseable {
     process.toHandle().destroyForcibly();
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public String output() {
     return String.join("\n", lines);
   }
