@@ -53,7 +53,7 @@ class SharedCreditsTest {
   @Test
   @DisplayName("two pollers share 15 worker slots exactly (their shares add up to 15, neither ever has more at "
       + "workers than its share); when one leaves, the other takes all 15")
-  void pollersSplitTheSlots() {
+  void pollersSplitTheSlots() throws Exception {
     sqs = SqsFixture.start(60, 5);
     Vertx simVertx = Vertx.vertx();
     vertxes.add(simVertx);
