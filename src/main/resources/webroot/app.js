@@ -134,7 +134,8 @@ const CARDS = [
   ["failed_attempts", "failed attempts", t => num(t.failed_attempts)], ["rate_limited", "429s", t => num(t.rate_limited)],
   ["cost_usd", "cost so far", t => usd(t.cost_usd)], ["cost_per_hour_usd", "cost / hour", t => usd(t.cost_per_hour_usd)],
   ["drain_eta_s", "backlog drained in", (t, s) => s.paused ? "paused" : duration(t.drain_eta_s)],
-  ["worker_instances", "worker instances", t => num(t.worker_instances)]];
+  ["worker_instances", "worker instances", t => num(t.worker_instances)],
+  ["recovered", "taken back from lost workers", t => num(t.recovered)]];
 for (const [key, label] of CARDS) {
   const card = el("div", null, "card");
   card.appendChild(el("div", label, "label"));

@@ -24,6 +24,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Worker verticle instances sharing C (default ${DEFAULT-VALUE}).")
   int instances;
 
+  @Option(names = "--worker-nodes", paramLabel = "K", defaultValue = "0",
+      description = "Run the workers in K separate worker-only JVMs started from this jar, clustered with the "
+          + "bench's poller node, C split evenly between them (default 0: workers in the bench's own JVM).")
+  int workerNodes;
+
   @Option(names = "--warmup", paramLabel = "W", defaultValue = "2000",
       description = "Tasks processed first and not measured: JIT compilation, pools (default ${DEFAULT-VALUE}).")
   int warmup;
@@ -46,10 +51,11 @@ public final class BenchCommand implements Callable<Integer> {
     check("--concurrency", concurrency, 1, 100_000);
     check("--instances", instances, 1, 256);
     check("--warmup", warmup, 0, 10_000_000);
+    check("--worker-nodes", workerNodes, 0, 16);
     check("--rpm", rpm, 0, 100_000_000);
     check("--tpm", tpm, 0, 1_000_000_000);
     BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances, warmup,
-        rpm, tpm), System.err).run();
+        rpm, tpm, workerNodes), System.err).run();
     System.out.println(report.summary());
     if (json) {
       System.out.println(report.toJson().encode());

@@ -10,6 +10,7 @@ public record BenchReport(
     int latencyMs,
     int concurrency,
     int instances,
+    int workerNodes,
     double seconds,
     long sqsCalls,
     Map<String, Long> sqsCallsByOperation,
@@ -79,12 +80,13 @@ public record BenchReport(
         .put("sim_max_concurrent", simMaxConcurrent)
         .put("concurrency", concurrency)
         .put("instances", instances)
+        .put("worker_nodes", workerNodes)
         .put("latency_ms", latencyMs);
   }
 
   public String summary() {
     return String.format("""
-        bench: %d tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances)
+        bench: %d tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances%s)
           time            %.2f s
           throughput      %.1f tasks/s (ideal %.1f, rate limit %s, efficiency %.3f, 429s %d)
           SQS calls/task  %.3f %s
@@ -92,7 +94,9 @@ public record BenchReport(
           CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator) %s
           peak RSS        %d MB
           over all tasks: lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
-        tasks, warmup, latencyMs, concurrency, instances, seconds, throughput(), ideal(),
+        tasks, warmup, latencyMs, concurrency, instances,
+        workerNodes == 0 ? "" : " in each of " + workerNodes + " worker-only JVMs; CPU and RSS are the bench JVM's",
+        seconds, throughput(), ideal(),
         Double.isInfinite(limit()) ? "none" : String.format("%.1f/s from rpm %d tpm %d", limit(), rpm, tpm),
         efficiency(), rateLimited429,
         (double) sqsCalls / tasks, sqsCallsByOperation, p50OverheadMs, p99OverheadMs, cpuMsPerTask, byThread(), peakRssMb,

@@ -37,7 +37,8 @@ public final class BenchRunner {
   private static final String PREFIX = "bench-";
 
   /** {@code warmup} tasks are processed first and not measured (JIT compilation, connection pools). */
-  public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup, int rpm, int tpm) {
+  public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup, int rpm, int tpm,
+      int workerNodes) {
     int total() {
       return tasks + warmup;
     }
@@ -49,7 +50,13 @@ public final class BenchRunner {
       }
       double perSecond = Math.min(rpm > 0 ? rpm / 60.0 : Double.MAX_VALUE,
           tpm > 0 ? tpm / 60.0 / SampleTasks.BUDGET_TOKENS : Double.MAX_VALUE);
-      return new Options(tasks, latencyMs, concurrency, instances, (int) Math.min(warmup, perSecond * 10), rpm, tpm);
+      return new Options(tasks, latencyMs, concurrency, instances, (int) Math.min(warmup, perSecond * 10), rpm, tpm,
+          workerNodes);
+    }
+
+    /** Worker slots per instance: C split evenly over the nodes running workers and their instances. */
+    int perInstance() {
+      return Math.max(1, concurrency / Math.max(1, workerNodes) / instances);
     }
   }
 
@@ -63,15 +70,20 @@ public final class BenchRunner {
 
   public BenchReport run() throws Exception {
     PrometheusMeterRegistry registry = Vertxes.registry();
-    Vertx vertx = Vertxes.create(registry);
-    try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0)) {
+    WorkerNodes workerNodes = options.workerNodes() == 0 ? null : new WorkerNodes(options.workerNodes());
+    Vertx vertx = workerNodes == null ? Vertxes.create(registry)
+        : Vertxes.createClustered(registry, workerNodes.benchNode(ConfigLoader.defaults())).await();
+    try (EmbeddedSqs server = EmbeddedSqs.start("127.0.0.1", 0); WorkerNodes nodes = workerNodes) {
       LlmSimulator sim = LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(options.latencyMs())
           .withRpm(options.rpm()).withTpm(options.tpm()).withPort(0)).await();
       LlmwConfig config = config(server.endpoint(), sim.baseUrl());
+      if (nodes != null) {
+        nodes.start(workerEnv(server.endpoint(), sim.baseUrl()), progress);
+      }
       try (SqsClients setup = new SqsClients(config.sqs(), 2)) {
         QueueUrls queues = new QueueSetup(setup.operations(), config.sqs()).create().await();
         enqueue(setup, queues);
-        BenchReport report = process(vertx, registry, config, sim, setup, queues);
+        BenchReport report = process(vertx, registry, config, sim, setup, queues, nodes);
         sim.close().await();
         return report;
       }
@@ -81,13 +93,23 @@ public final class BenchRunner {
   }
 
   private LlmwConfig config(String endpoint, String providerUrl) {
-    int perInstance = Math.max(1, options.concurrency() / options.instances());
     JsonObject overrides = new JsonObject()
         .put("sqs", new JsonObject().put("endpoint", endpoint).put("visibilityTimeoutSeconds", 120))
-        .put("worker", new JsonObject().put("instances", options.instances()).put("concurrency", perInstance))
+        .put("worker", new JsonObject().put("instances", options.instances()).put("concurrency",
+            options.perInstance()))
         .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "")
             .put("rpm", options.rpm()).put("tpm", options.tpm()));
     return LlmwConfig.parse(ConfigLoader.defaults().mergeIn(overrides, true));
+  }
+
+  /** The same settings for the worker-only processes, as environment variables. */
+  private Map<String, String> workerEnv(String endpoint, String providerUrl) {
+    return Map.of("LLMW_SQS_ENDPOINT", endpoint, "LLMW_SQS_VISIBILITY_TIMEOUT_SECONDS", "120",
+        "LLMW_WORKER_INSTANCES", String.valueOf(options.instances()),
+        "LLMW_WORKER_CONCURRENCY", String.valueOf(options.perInstance()),
+        "LLMW_PROVIDER_BASE_URL", providerUrl, "LLMW_PROVIDER_API_KEY_ENV", "",
+        "LLMW_PROVIDER_RPM", String.valueOf(options.rpm()), "LLMW_PROVIDER_TPM", String.valueOf(options.tpm()),
+        "LLMW_MONITOR_PORT", "0");
   }
 
   private void enqueue(SqsClients setup, QueueUrls queues) throws InterruptedException {
@@ -98,11 +120,15 @@ public final class BenchRunner {
   }
 
   private BenchReport process(Vertx vertx, PrometheusMeterRegistry registry, LlmwConfig config, LlmSimulator sim,
-      SqsClients setup, QueueUrls queues) {
+      SqsClients setup, QueueUrls queues, WorkerNodes workerNodes) {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    Node node = Node.start(vertx, config, EnumSet.of(Role.POLLER, Role.WORKER), registry).await();
+    Node node = Node.start(vertx, config, workerNodes == null ? EnumSet.of(Role.POLLER, Role.WORKER)
+        : EnumSet.of(Role.POLLER), registry).await();
     NodeStats stats = node.stats();
+    if (workerNodes != null) {
+      awaitCapacity(stats, workerNodes);
+    }
     awaitSettled(stats, options.warmup());
     long cpuStart = os.getProcessCpuTime();
     ThreadCpu threadCpu = new ThreadCpu();
@@ -132,7 +158,7 @@ public final class BenchRunner {
     long lines = results.values().stream().mapToLong(Integer::longValue).sum();
     long lost = options.total() - results.size();
     return new BenchReport(options.tasks(), options.warmup(), options.latencyMs(), options.concurrency(),
-        options.instances(), seconds,
+        options.instances(), options.workerNodes(), seconds,
         sqsCalls, byOperation, overhead.getValueAtPercentile(50), overhead.getValueAtPercentile(99), lost,
         lines - results.size(), sim.stats().duplicateIds(), cpuMs / options.tasks(), peakRssMb(),
         sim.stats().maxConcurrent(), deadLettered, cpuByThread, options.rpm(), options.tpm(),
@@ -161,6 +187,21 @@ public final class BenchRunner {
       }
       LockSupport.parkNanos(5_000_000);
     }
+  }
+
+  /** Until every worker node has joined and announced its slots (the tasks wait in SQS meanwhile). */
+  private void awaitCapacity(NodeStats stats, WorkerNodes workerNodes) {
+    int wanted = options.perInstance() * options.instances() * options.workerNodes();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (stats.capacity.get() < wanted) {
+      workerNodes.checkAlive();
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("bench: the worker nodes did not join within 120 s (capacity "
+            + stats.capacity + " of " + wanted + "); " + workerNodes);
+      }
+      LockSupport.parkNanos(50_000_000);
+    }
+    progress.printf("bench: %d worker nodes joined, %d worker slots%n", options.workerNodes(), wanted);
   }
 
   /** custom_id → number of result lines, draining the results queue. */

@@ -101,9 +101,14 @@ final class CapacityTracker {
     return best;
   }
 
-  /** A worker's address had no consumer any more: it is gone, whatever its last announcement said. */
+  /**
+   * A worker did not take a task because it is stopping: no more tasks go there, whatever its last announcement
+   * said. It stays known until it falls silent, so the tasks it still has are taken back then if it never answers.
+   */
   void forget(String worker) {
-    if (workers.remove(worker) != null) {
+    Worker w = workers.get(worker);
+    if (w != null && w.capacity() > 0) {
+      workers.put(worker, new Worker(0, w.backingOff(), w.node(), w.budgetRoom(), w.seenAt()));
       recompute();
     }
   }

@@ -13,6 +13,8 @@ final class InFlightMessage {
   final String groupId;
   /** The worker instance it was last sent to. */
   String worker;
+  /** Times it was sent on to another worker because the one it was sent to had stopped. */
+  int redirects;
   /** Handed back to SQS by a stop; its late outcome, if any, is ignored. */
   boolean released;
   final long receivedAtNanos = System.nanoTime();

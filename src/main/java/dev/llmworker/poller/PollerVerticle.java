@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 public final class PollerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(PollerVerticle.class);
+  /** Sent on to another worker at most this often when workers stop under it; then it goes back to SQS. */
+  private static final int MAX_REDIRECTS = 3;
 
   private final LlmwConfig config;
   private final QueueUrls queues;
@@ -204,8 +206,9 @@ public final class PollerVerticle extends VerticleBase {
       return;
     }
     stats.dispatched.decrementAndGet();
-    if (reply == null && isNoHandlers(error) && !task.released && !stopping) {
-      capacity.forget(task.worker); // undeployed since it last announced itself: try another worker
+    if (workerStopped(reply, error) && !task.released && !stopping && task.redirects < MAX_REDIRECTS) {
+      task.redirects++;
+      capacity.forget(task.worker); // it stopped since it last announced itself: try another worker now
       dispatch(task);
     } else if (!task.released) {
       TaskOutcome outcome = reply != null ? reply
@@ -216,8 +219,15 @@ public final class PollerVerticle extends VerticleBase {
     maybePoll();
   }
 
-  private static boolean isNoHandlers(Throwable error) {
-    return error instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  /**
+   * The worker did not run the task because it is stopping (scaled down, its node shutting down): it answered
+   * "released", or its address was gone or no longer taking messages. A timeout is not such a case.
+   */
+  private static boolean workerStopped(TaskOutcome reply, Throwable error) {
+    if (reply != null) {
+      return reply.kind() == TaskOutcome.Kind.RELEASED;
+    }
+    return error instanceof ReplyException e && e.failureType() != ReplyFailure.TIMEOUT;
   }
 
   private static String dispatchCode(Throwable error) {

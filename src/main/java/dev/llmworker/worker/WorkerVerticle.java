@@ -147,12 +147,12 @@ public final class WorkerVerticle extends VerticleBase {
     stats.workerInstances.decrementAndGet();
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;
     long timer = vertx.setTimer(grace, id -> drained.tryComplete());
-    // no new tasks from now on (other instances take them); the running ones still reply through their messages
-    Future<Void> unregistered = consumer.unregister();
+    // the consumer stays until the running tasks are done: a task a poller sent before it heard of the stop is
+    // answered "released" (and goes to another worker) instead of being dropped by an unregistered address
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
         .onComplete(ar -> vertx.cancelTimer(announcer))
-        .compose(v -> Future.join(unregistered, queries.unregister(), shutdown.unregister()))
+        .compose(v -> Future.join(consumer.unregister(), queries.unregister(), shutdown.unregister()))
         .compose(v -> ProviderFactory.closeAll(providers));
   }
 }

@@ -136,6 +136,16 @@ class ClusterIT {
 
   private String describe(JarProcess... nodes) {
     StringBuilder out = new StringBuilder(results.size() + " results, sim " + sim.stats().toJson());
+    out.append("\ntasks queue ").append(sqs.depth(sqs.queues.tasks())).append(", dlq ")
+        .append(sqs.depth(sqs.queues.dlq())).append(", missing ").append(java.util.stream.IntStream.range(0, 5000)
+            .mapToObj(n -> "k-" + n).filter(id -> !results.containsKey(id)).limit(10).toList());
+    for (JarProcess n : nodes) {
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "cluster-it-" + n.pid() + ".log"), n.output());
+      } catch (IOException e) {
+        out.append("\n(cannot save the log of ").append(n.pid()).append(": ").append(e).append(")");
+      }
+    }
     for (JarProcess n : nodes) {
       out.append("\n--- node ").append(n.pid()).append(":\n").append(tail(n.output()));
     }
