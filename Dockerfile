@@ -1,32 +1,56 @@
 # syntax=docker/dockerfile:1
-# Build: docker build -t llm-worker .
-# Run:   docker run --rm -p 8080:8080 -e LLMW_SQS_QUEUE_URL=... llm-worker run
+# Build:  docker build -t llm-worker .
+# Run:    docker run --rm -p 127.0.0.1:8080:8080 -e LLMW_SQS_QUEUE_URL=... -e OPENAI_API_KEY llm-worker
+# Try:    docker run --rm -p 127.0.0.1:8080:8080 llm-worker demo
+# Cluster on one machine: cluster/docker-compose.yml (see cluster/README.md).
+# DockerFilesTest keeps the env names, commands, ports and JVM flags here in step with the code.
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
+# dependencies in their own layer: rebuilt only when pom.xml changes
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
+# conf/config.json and cluster/cluster.xml are packed into the jar (see the pom's resources)
 COPY conf conf
+COPY cluster cluster
 COPY src src
 RUN mvn -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# curl for the HEALTHCHECK; a fixed numeric user so runAsNonRoot-style checks can verify it
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin llmw
+ && useradd --system --uid 10001 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin llmw
 WORKDIR /app
 COPY --from=build /src/target/llm-worker.jar /app/llm-worker.jar
-COPY conf /app/conf
-COPY cluster /app/cluster
-USER llmw
-# Inside a container 127.0.0.1 is unreachable from outside: listen on all interfaces and publish the port
-# explicitly (-p 127.0.0.1:8080:8080). Control actions still need LLMW_MONITOR_TOKEN.
+# conf/config.json is read from the working directory; mount another file over it, or use --config
+COPY conf/config.json /app/conf/config.json
+COPY cluster/cluster.xml cluster/kubernetes.xml /app/cluster/
+USER 10001:10001
+
+# Environment variables win over a config file. In a container:
+# - the monitor and the cluster listen on all interfaces (publish the monitor on 127.0.0.1 only, and give it
+#   LLMW_MONITOR_TOKEN for the control actions);
+# - the event bus gets a fixed port, so it can be exposed and firewalled like the Hazelcast port.
+# The Hazelcast flags are also in the jar's manifest (Add-Opens, Add-Exports); kept identical to the pom's.
 ENV LLMW_MONITOR_HOST=0.0.0.0 \
-    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
-EXPOSE 8080
-HEALTHCHECK --interval=15s --timeout=3s --start-period=40s --retries=3 \
-  CMD curl -fsS http://127.0.0.1:8080/health || exit 1
-# exec: java is PID 1 and gets SIGTERM directly, so shutdown is graceful
-ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/llm-worker.jar \"$@\"", "llm-worker"]
+    LLMW_CLUSTER_HOST=0.0.0.0 \
+    LLMW_CLUSTER_EVENT_BUS_PORT=5801 \
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
+
+# monitor (dashboard, /health), Hazelcast, event bus
+EXPOSE 8080 5701 5801
+
+# Liveness of the monitor. Nodes without the monitor role (--roles worker) or the simulator need their own check:
+# docker run --no-healthcheck, or a healthcheck: in compose (cluster/docker-compose.yml has both).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS "http://127.0.0.1:${LLMW_MONITOR_PORT:-8080}/health" || exit 1
+
+# SIGTERM starts the graceful stop (shutdown.graceSeconds, default 30 s): give docker stop more time than that.
+STOPSIGNAL SIGTERM
+# The cluster needs the address other containers reach this one at; 0.0.0.0 cannot be advertised. Unless
+# LLMW_CLUSTER_PUBLIC_HOST is given, it is this container's first IP address. exec: java is PID 1 and gets the
+# signals itself.
+ENTRYPOINT ["/bin/sh", "-c", "export LLMW_CLUSTER_PUBLIC_HOST=\"${LLMW_CLUSTER_PUBLIC_HOST:-$(hostname -i | cut -d ' ' -f 1)}\" && exec java $JAVA_OPTS -jar /app/llm-worker.jar \"$@\"", "llm-worker"]
 CMD ["run"]
