@@ -77,7 +77,11 @@ public final class Node {
         .recover(e -> node.stop().transform(ignored -> Future.failedFuture(e)));
   }
 
+  /** A worker-only node never talks to SQS (pollers send it the tasks and settle them): it needs no SQS at all. */
   private Future<Void> startSqs() {
+    if (!roles.contains(Role.POLLER) && !roles.contains(Role.MONITOR)) {
+      return Future.succeededFuture();
+    }
     Future<LlmwConfig.Sqs> endpoint = config.sqs().embedded()
         ? vertx.executeBlocking(() -> EmbeddedSqs.start(config.sqs().embeddedHost(), config.sqs().embeddedPort()))
             .map(server -> {
@@ -210,11 +214,15 @@ public final class Node {
       lines.add("cluster: " + c.name() + " (Hazelcast on " + c.host() + ":" + c.port() + ", members "
           + (c.members().isEmpty() ? "from " + c.configFile() : c.members()) + ")");
     }
-    lines.add("SQS: " + (sqsEndpoint().isEmpty() ? "AWS (" + config.sqs().region() + ")" : sqsEndpoint())
-        + (embedded != null ? " (embedded)" : ""));
-    lines.add("tasks queue: " + queues.tasks());
-    lines.add("results queue: " + queues.results());
-    lines.add("dead-letter queue: " + queues.dlq());
+    if (queues != null) {
+      lines.add("SQS: " + (sqsEndpoint().isEmpty() ? "AWS (" + config.sqs().region() + ")" : sqsEndpoint())
+          + (embedded != null ? " (embedded)" : ""));
+      lines.add("tasks queue: " + queues.tasks());
+      lines.add("results queue: " + queues.results());
+      lines.add("dead-letter queue: " + queues.dlq());
+    } else {
+      lines.add("SQS: not used (a worker-only node gets its tasks from the cluster's pollers)");
+    }
     if (roles.contains(Role.WORKER)) {
       lines.add("workers: " + config.worker().instances() + " x " + config.worker().concurrency()
           + " concurrent tasks");

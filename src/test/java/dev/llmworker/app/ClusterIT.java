@@ -69,8 +69,10 @@ class ClusterIT {
   /** Node {@code index} (its Hazelcast port is the index-th free port) with the given roles. */
   private JarProcess startNode(int index, String roles, int instances, Map<String, String> extra) throws IOException {
     Map<String, String> env = new HashMap<>();
-    env.put("LLMW_SQS_ENDPOINT", sqs.server.endpoint());
-    env.put("LLMW_SQS_WAIT_TIME_SECONDS", "1");
+    if (!roles.equals("worker")) { // a worker-only node needs no SQS (without an endpoint it would start its own)
+      env.put("LLMW_SQS_ENDPOINT", sqs.server.endpoint());
+      env.put("LLMW_SQS_WAIT_TIME_SECONDS", "1");
+    }
     env.put("LLMW_PROVIDER_BASE_URL", sim.baseUrl());
     env.put("LLMW_PROVIDER_API_KEY_ENV", "");
     env.put("LLMW_MONITOR_PORT", "0");

@@ -108,9 +108,15 @@ class DockerFilesTest {
     assertEquals("0.0.0.0", simulator.host, "the simulator must listen beyond its container's loopback");
     for (String name : nodeServices()) {
       LlmwConfig config = load(nodeEnv(name));
-      URI sqs = URI.create(config.sqs().endpoint());
-      assertTrue(services.containsKey(sqs.getHost()), name + ": sqs.endpoint names no service: " + sqs);
-      assertEquals(elasticMqPort(), sqs.getPort(), name + ": sqs.endpoint is not on elasticmq.conf's bind-port");
+      RunCommand run = (RunCommand) parse(command(name)).subcommand().commandSpec().userObject();
+      Set<Role> roles = Role.parse(run.roles);
+      if (roles.contains(Role.POLLER) || roles.contains(Role.MONITOR)) {
+        URI sqs = URI.create(config.sqs().endpoint());
+        assertTrue(services.containsKey(sqs.getHost()), name + ": sqs.endpoint names no service: " + sqs);
+        assertEquals(elasticMqPort(), sqs.getPort(), name + ": sqs.endpoint is not on elasticmq.conf's bind-port");
+      } else {
+        assertEquals("", config.sqs().endpoint(), name + ": a worker-only node uses no SQS, it needs no endpoint");
+      }
       assertFalse(config.cluster().members().isEmpty(), name + ": cluster.members must list the nodes to join");
       for (String member : config.cluster().members()) {
         String host = member.substring(0, member.lastIndexOf(':'));
