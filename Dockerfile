@@ -21,7 +21,8 @@ FROM eclipse-temurin:17-jre
 RUN apt-get update \
  && apt-get install -y --no-install-recommends curl \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --uid 10001 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin llmw
+ && useradd --system --uid 10001 --user-group --no-create-home --home-dir /app --shell /usr/sbin/nologin llmw \
+ && mkdir -p /app/data && chown 10001:10001 /app/data
 WORKDIR /app
 COPY --from=build /src/target/llm-worker.jar /app/llm-worker.jar
 # conf/config.json is read from the working directory; mount another file over it, or use --config
@@ -32,11 +33,13 @@ USER 10001:10001
 # Environment variables win over a config file. In a container:
 # - the monitor and the cluster listen on all interfaces (publish the monitor on 127.0.0.1 only, and give it
 #   LLMW_MONITOR_TOKEN for the control actions);
-# - the event bus gets a fixed port, so it can be exposed and firewalled like the Hazelcast port.
+# - the event bus gets a fixed port, so it can be exposed and firewalled like the Hazelcast port;
+# - results too large for one SQS message are kept whole in /app/data (mount a volume there to keep them).
 # The Hazelcast flags are also in the jar's manifest (Add-Opens, Add-Exports); kept identical to the pom's.
 ENV LLMW_MONITOR_HOST=0.0.0.0 \
     LLMW_CLUSTER_HOST=0.0.0.0 \
     LLMW_CLUSTER_EVENT_BUS_PORT=5801 \
+    LLMW_RESULTS_OVERSIZE_FILE=/app/data/oversize-results.jsonl \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
 # monitor (dashboard, /health), Hazelcast, event bus

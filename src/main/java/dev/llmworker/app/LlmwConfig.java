@@ -65,7 +65,11 @@ public record LlmwConfig(
       int maxConnections,
       String embeddedHost,
       int embeddedPort,
-      int maxReceiveCount) {
+      int maxReceiveCount,
+      int maxMessageBytes) {
+
+    /** SQS's classic limit for one message, and for one SendMessageBatch (AWS raised both to 1 MiB in 2025). */
+    public static final int CLASSIC_MAX_MESSAGE_BYTES = 262_144;
 
     public boolean embedded() {
       return endpoint.isEmpty() && queueUrl.isEmpty();
@@ -74,13 +78,13 @@ public record LlmwConfig(
     /** Embedded SQS on the given port, whatever endpoint or queue URLs were configured. */
     public Sqs embeddedOn(int port) {
       return new Sqs("", region, "", "", "", queueName, resultsQueueName, dlqName, waitTimeSeconds,
-          visibilityTimeoutSeconds, maxConnections, embeddedHost, port, maxReceiveCount);
+          visibilityTimeoutSeconds, maxConnections, embeddedHost, port, maxReceiveCount, maxMessageBytes);
     }
 
     public Sqs withEndpoint(String newEndpoint) {
       return new Sqs(newEndpoint, region, queueUrl, resultsQueueUrl, dlqUrl, queueName, resultsQueueName,
           dlqName, waitTimeSeconds, visibilityTimeoutSeconds, maxConnections, embeddedHost, embeddedPort,
-          maxReceiveCount);
+          maxReceiveCount, maxMessageBytes);
     }
   }
 
@@ -156,7 +160,11 @@ public record LlmwConfig(
     }
   }
 
-  public record Results(boolean keepRaw) {}
+  /**
+   * @param keepRaw      keep the provider's own body under {@code llmw.raw}
+   * @param oversizeFile where a node appends the full result line of a result too large for one SQS message
+   */
+  public record Results(boolean keepRaw, String oversizeFile) {}
 
   public record Monitor(String host, int port, String token) {
     public Monitor withPort(int value) {
@@ -207,7 +215,8 @@ public record LlmwConfig(
         r.integer("sqs.maxConnections", 4, 10_000),
         r.nonEmpty("sqs.embedded.host"),
         r.integer("sqs.embedded.port", 0, 65_535),
-        r.integer("sqs.maxReceiveCount", 1, 1000));
+        r.integer("sqs.maxReceiveCount", 1, 1000),
+        r.integer("sqs.maxMessageBytes", 1024, 1_048_576));
     Poller poller = new Poller(
         r.integer("poller.maxConcurrentReceives", 1, 100),
         r.integer("poller.receiveLingerMs", 0, 10_000),
@@ -227,7 +236,7 @@ public record LlmwConfig(
         r.integer("retry.returnMaxSeconds", 0, 43_200));
     List<Provider> providers = ProviderConfigs.parse(tree);
     Map<String, Price> prices = ProviderConfigs.prices(r);
-    Results results = new Results(r.bool("results.keepRaw"));
+    Results results = new Results(r.bool("results.keepRaw"), r.nonEmpty("results.oversizeFile"));
     Monitor monitor = new Monitor(
         r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.string("monitor.token"));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));

@@ -30,6 +30,10 @@ public final class Main {
         cmd.getErr().println("llm-worker: bad configuration: " + cause.getMessage());
         return EXIT_USAGE;
       }
+      if (e instanceof dev.llmworker.client.ClientException) {
+        cmd.getErr().println("llm-worker: " + e.getMessage());
+        return EXIT_FAILURE;
+      }
       cmd.getErr().println("llm-worker: " + e);
       return EXIT_FAILURE;
     });

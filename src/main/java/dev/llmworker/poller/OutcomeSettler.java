@@ -31,11 +31,13 @@ final class OutcomeSettler {
   private final Batchers out;
   private final QueueUrls queues;
   private final LlmwConfig.Retry retry;
+  private final OversizeResults oversize;
 
-  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig.Retry retry) {
+  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig.Retry retry, OversizeResults oversize) {
     this.out = out;
     this.queues = queues;
     this.retry = retry;
+    this.oversize = oversize;
   }
 
   io.vertx.core.Future<Settlement> settle(InFlightMessage message, TaskOutcome outcome) {
@@ -55,7 +57,8 @@ final class OutcomeSettler {
   }
 
   private io.vertx.core.Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
-    return out.results().add(resultMessage(message, outcome.customId(), outcome.resultLine()))
+    return oversize.fit(outcome.customId(), outcome.resultLine())
+        .compose(line -> out.results().add(resultMessage(message, outcome.customId(), line)))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
         .recover(error -> {

@@ -73,7 +73,8 @@ public final class PollerVerticle extends VerticleBase {
         SqsBatches.sends(vertx, sqs.operations(), queues.dlq(), flush),
         SqsBatches.deletes(vertx, sqs.operations(), queues.tasks(), flush),
         SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush));
-    settler = new OutcomeSettler(batchers, queues, config.retry());
+    settler = new OutcomeSettler(batchers, queues, config.retry(), new OversizeResults(vertx,
+        java.nio.file.Path.of(config.results().oversizeFile()), stats.nodeId(), config.sqs().maxMessageBytes()));
     keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
     taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
     capacity = new CapacityTracker(vertx, this::capacityChanged, this::workerLost);

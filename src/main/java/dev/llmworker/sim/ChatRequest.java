@@ -70,7 +70,16 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
 
   /** A deterministic answer, so callers can check they got the reply to their own prompt. */
   String answer() {
-    return "Simulated answer to: " + lastUserText.substring(0, Math.min(40, lastUserText.length()));
+    String answer = "Simulated answer to: " + lastUserText.substring(0, Math.min(40, lastUserText.length()));
+    int length = directives.answerChars();
+    if (length <= answer.length()) {
+      return answer;
+    }
+    StringBuilder padded = new StringBuilder(length).append(answer).append(' ');
+    while (padded.length() < length) {
+      padded.append("é lorem ipsum ");
+    }
+    return padded.substring(0, length);
   }
 
   private static JsonObject object(Buffer body) {

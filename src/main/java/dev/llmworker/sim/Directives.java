@@ -8,10 +8,11 @@ package dev.llmworker.sim;
  * @param failFirst   the first N requests with the same client request id fail
  * @param failStatus  status of those failures
  * @param retryAfterS Retry-After seconds on a 429 caused by a directive
+ * @param answerChars the answer is this long (e.g. to test results too large for one SQS message); 0 = not set
  */
-record Directives(long latencyMs, int status, int failFirst, int failStatus, int retryAfterS) {
+record Directives(long latencyMs, int status, int failFirst, int failStatus, int retryAfterS, int answerChars) {
   static final String MARKER = "[[sim:";
-  static final Directives NONE = new Directives(-1, 0, 0, 503, 1);
+  static final Directives NONE = new Directives(-1, 0, 0, 503, 1, 0);
 
   /** Applies the directives found in {@code text} on top of these; cheap when there are none. */
   Directives parse(String text) {
@@ -36,11 +37,15 @@ record Directives(long latencyMs, int status, int failFirst, int failStatus, int
     String key = pair.substring(0, eq).trim();
     long value = number(key, pair.substring(eq + 1).trim());
     return switch (key) {
-      case "latency_ms" -> new Directives(value, status, failFirst, failStatus, retryAfterS);
-      case "status" -> new Directives(latencyMs, errorStatus(key, value), failFirst, failStatus, retryAfterS);
-      case "fail_first" -> new Directives(latencyMs, status, (int) value, failStatus, retryAfterS);
-      case "fail_status" -> new Directives(latencyMs, status, failFirst, errorStatus(key, value), retryAfterS);
-      case "retry_after" -> new Directives(latencyMs, status, failFirst, failStatus, (int) value);
+      case "latency_ms" -> new Directives(value, status, failFirst, failStatus, retryAfterS, answerChars);
+      case "status" -> new Directives(latencyMs, errorStatus(key, value), failFirst, failStatus, retryAfterS,
+          answerChars);
+      case "fail_first" -> new Directives(latencyMs, status, (int) value, failStatus, retryAfterS, answerChars);
+      case "fail_status" -> new Directives(latencyMs, status, failFirst, errorStatus(key, value), retryAfterS,
+          answerChars);
+      case "retry_after" -> new Directives(latencyMs, status, failFirst, failStatus, (int) value, answerChars);
+      case "answer_chars" -> new Directives(latencyMs, status, failFirst, failStatus, retryAfterS,
+          (int) Math.min(value, 8_000_000));
       default -> throw new IllegalArgumentException("unknown simulator directive \"" + key + "\"");
     };
   }

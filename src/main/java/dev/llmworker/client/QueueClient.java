@@ -1,0 +1,101 @@
+package dev.llmworker.client;
+
+import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.sqs.QueueSetup;
+import dev.llmworker.sqs.QueueUrls;
+import dev.llmworker.sqs.SqsClients;
+import java.net.ConnectException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * A command's connection to the queues of a deployment: the configured SQS, or, when none is configured (no
+ * {@code sqs.endpoint}, no {@code sqs.queueUrl}), the embedded SQS of a {@code run} or {@code demo} on this machine
+ * at {@code sqs.embedded.host:sqs.embedded.port}. Blocking: for command-line threads only.
+ */
+public final class QueueClient implements AutoCloseable {
+  /** Long polls the commands may have open at once; the rest of the pool serves sends and deletes. */
+  private static final int POLLS = 8;
+
+  private final SqsClients clients;
+  private final QueueUrls queues;
+  private final String endpoint;
+
+  private QueueClient(SqsClients clients, QueueUrls queues, String endpoint) {
+    this.clients = clients;
+    this.queues = queues;
+    this.endpoint = endpoint;
+  }
+
+  /** Connects and finds the tasks, results and dead-letter queues; a clear {@link ClientException} if it cannot. */
+  public static QueueClient connect(LlmwConfig config) {
+    LlmwConfig.Sqs sqs = target(config.sqs());
+    SqsClients clients = new SqsClients(sqs, POLLS);
+    try {
+      QueueUrls queues = new QueueSetup(clients.operations(), sqs).resolve().await();
+      return new QueueClient(clients, queues, describe(sqs));
+    } catch (RuntimeException e) {
+      clients.close();
+      throw unreachable(config.sqs(), sqs, e);
+    }
+  }
+
+  /** For a command that only sends tasks to {@code queueUrl}: no lookups of the other queues. */
+  public static QueueClient forTasks(LlmwConfig config, String queueUrl) {
+    LlmwConfig.Sqs sqs = target(config.sqs());
+    return new QueueClient(new SqsClients(sqs, POLLS), new QueueUrls(queueUrl, "", "",
+        sqs.maxReceiveCount()), describe(sqs));
+  }
+
+  /** The configured SQS, or the embedded one of a running node when nothing is configured. */
+  static LlmwConfig.Sqs target(LlmwConfig.Sqs sqs) {
+    return sqs.embedded() ? sqs.withEndpoint(embeddedEndpoint(sqs)) : sqs;
+  }
+
+  static String embeddedEndpoint(LlmwConfig.Sqs sqs) {
+    return "http://" + sqs.embeddedHost() + ":" + sqs.embeddedPort();
+  }
+
+  private static String describe(LlmwConfig.Sqs sqs) {
+    return sqs.endpoint().isEmpty() ? "AWS SQS (" + sqs.region() + ")" : sqs.endpoint();
+  }
+
+  private static RuntimeException unreachable(LlmwConfig.Sqs configured, LlmwConfig.Sqs used, RuntimeException e) {
+    if (!refused(e)) {
+      return e;
+    }
+    if (configured.embedded()) {
+      return new ClientException("no SQS is configured (sqs.endpoint, sqs.queueUrl) and no embedded SQS of a "
+          + "running `llm-worker run` or `demo` answers at " + used.endpoint() + " (sqs.embedded.host, "
+          + "sqs.embedded.port): start one, or set LLMW_SQS_ENDPOINT / LLMW_SQS_QUEUE_URL");
+    }
+    return new ClientException("SQS at " + describe(used) + " (sqs.endpoint) cannot be reached: " + e.getMessage());
+  }
+
+  private static boolean refused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || (t instanceof SdkClientException && t.getMessage() != null
+          && t.getMessage().contains("Unable to execute HTTP request"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public SqsClients clients() {
+    return clients;
+  }
+
+  public QueueUrls queues() {
+    return queues;
+  }
+
+  /** Where the queues are, for the commands' first line ("AWS SQS (eu-west-1)" or the endpoint URL). */
+  public String endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+  }
+}

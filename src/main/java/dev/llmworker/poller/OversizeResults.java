@@ -1,0 +1,62 @@
+package dev.llmworker.poller;
+
+import dev.llmworker.task.ResultTrimmer;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Results too large for one SQS message ({@code sqs.maxMessageBytes}): the whole line is appended to this node's
+ * {@code results.oversizeFile} (synced to disk) and a trimmed line, marked {@code llmw.truncated}, goes to the
+ * results queue. If the file cannot be written the task is not settled, so nothing is lost.
+ */
+final class OversizeResults {
+  private static final Logger LOG = LoggerFactory.getLogger(OversizeResults.class);
+
+  private final Vertx vertx;
+  private final Path file;
+  private final String nodeId;
+  private final int limit;
+
+  OversizeResults(Vertx vertx, Path file, String nodeId, int limit) {
+    this.vertx = vertx;
+    this.file = file.toAbsolutePath();
+    this.nodeId = nodeId;
+    this.limit = limit;
+  }
+
+  /** The line itself when it fits, else its trimmed form once the whole line is on disk. */
+  Future<String> fit(String customId, String line) {
+    if (ResultTrimmer.fits(line, limit)) {
+      return Future.succeededFuture(line);
+    }
+    return vertx.executeBlocking(() -> keep(line))
+        .map(v -> ResultTrimmer.trim(line, limit, nodeId + ":" + file))
+        .onSuccess(v -> LOG.warn("task {}: result of {} bytes is over sqs.maxMessageBytes ({}); sent truncated, "
+            + "the whole line is in {}", customId, ResultTrimmer.bytes(line), limit, file))
+        .onFailure(e -> LOG.error("task {}: result of {} bytes is over sqs.maxMessageBytes ({}) and could not be "
+            + "kept in {} (results.oversizeFile): {}", customId, ResultTrimmer.bytes(line), limit, file, e.toString()));
+  }
+
+  private Void keep(String line) throws java.io.IOException {
+    if (file.getParent() != null) {
+      Files.createDirectories(file.getParent());
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      ByteBuffer bytes = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+      channel.force(true);
+    }
+    return null;
+  }
+}
