@@ -1,14 +1,13 @@
 package dev.llmworker.monitor;
 
+import dev.llmworker.sqs.QueueDepth;
 import dev.llmworker.sqs.QueueUrls;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /** Approximate depths of the tasks, results and dead-letter queues (visible, in flight, delayed). */
 final class QueueDepths {
@@ -56,25 +55,6 @@ final class QueueDepths {
   }
 
   private Future<JsonObject> depth(String url) {
-    return Future.fromCompletionStage(sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)), context)
-        .map(r -> toJson(url, r.attributes()));
-  }
-
-  private static JsonObject toJson(String url, Map<QueueAttributeName, String> a) {
-    return new JsonObject().put("url", url)
-        .put("visible", number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)))
-        .put("in_flight", number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)))
-        .put("delayed", number(a.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)));
-  }
-
-  private static long number(String s) {
-    try {
-      return s == null ? 0 : Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return QueueDepth.read(sqs, url, context).map(QueueDepth::toJson);
   }
 }

@@ -48,9 +48,14 @@ public final class ResultTrimmer {
     return lastResort(result, limit);
   }
 
-  /** Drops {@code excess} characters at least (every character is at least one byte), keeping whole code points. */
+  /**
+   * Drops about {@code excess} bytes, at the text's average bytes per character (the loop above cuts again if the
+   * cut part was lighter than average), keeping whole code points.
+   */
   private static String shorten(String text, int excess) {
-    int keep = Math.max(0, text.length() - excess - MARK.length());
+    double bytesPerChar = Math.max(1.0, (double) bytes(text) / text.length());
+    int drop = (int) Math.ceil(excess / bytesPerChar) + MARK.length();
+    int keep = Math.max(0, text.length() - drop);
     if (keep > 0 && Character.isHighSurrogate(text.charAt(keep - 1))) {
       keep--;
     }

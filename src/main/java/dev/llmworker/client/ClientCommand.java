@@ -1,0 +1,36 @@
+package dev.llmworker.client;
+
+import dev.llmworker.app.ConfigOption;
+import dev.llmworker.app.LlmwConfig;
+import io.vertx.core.Vertx;
+import java.io.PrintWriter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What the queue commands share: {@code --config} read like {@code run}, and picocli's out/err. */
+abstract class ClientCommand {
+  @Mixin
+  ConfigOption config;
+
+  @Spec
+  CommandSpec spec;
+
+  /** Reads and validates the configuration with a short-lived Vert.x (vertx-config needs one). */
+  LlmwConfig loadConfig() {
+    Vertx reader = Vertx.vertx();
+    try {
+      return config.load(reader);
+    } finally {
+      reader.close();
+    }
+  }
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+}
