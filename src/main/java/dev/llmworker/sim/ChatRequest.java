@@ -70,7 +70,7 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
 
   /** A deterministic answer, so callers can check they got the reply to their own prompt. */
   String answer() {
-    String answer = "Simulated answer to: " + lastUserText.substring(0, Math.min(40, lastUserText.length()));
+    String answer = "Simulated answer to: " + quote(lastUserText);
     int length = directives.answerChars();
     if (length <= answer.length()) {
       return answer;
@@ -80,6 +80,15 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
       padded.append("é lorem ipsum ");
     }
     return padded.substring(0, length);
+  }
+
+  /** The first 40 characters, never half of a surrogate pair (an emoji): JSON cannot carry half of one. */
+  static String quote(String text) {
+    int end = Math.min(40, text.length());
+    if (end > 0 && end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end);
   }
 
   private static JsonObject object(Buffer body) {
