@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
@@ -21,7 +22,9 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  * a row came back empty and SQS counts no visible message.
  */
 final class ResultReceivers {
+  /** Without --follow, receives that fail this often in a row end the command; --follow keeps trying. */
   private static final int MAX_FAILURES_IN_A_ROW = 5;
+  private static final long MAX_RETRY_PAUSE_MS = 30_000;
 
   private final SqsAsyncClient sqs;
   private final String queueUrl;
@@ -31,7 +34,9 @@ final class ResultReceivers {
   private final CountDownLatch stopSignal = new CountDownLatch(1);
   private final AtomicInteger emptyInARow = new AtomicInteger();
   private final List<CompletableFuture<ReceiveMessageResponse>> receiving = new ArrayList<>();
+  private final Consumer<String> warnings;
   private volatile boolean stopping;
+  private volatile boolean abandoned;
   private volatile RuntimeException failure;
 
   /**
@@ -41,17 +46,20 @@ final class ResultReceivers {
    */
   record Settings(int pollers, int waitSeconds, int visibilitySeconds, boolean untilEmpty) {}
 
-  ResultReceivers(SqsAsyncClient sqs, String queueUrl, Settings settings) {
+  ResultReceivers(SqsAsyncClient sqs, String queueUrl, Settings settings, Consumer<String> warnings) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.settings = settings;
+    this.warnings = warnings;
     this.handoff = new ArrayBlockingQueue<>(settings.pollers() * 2);
     this.ended = new CountDownLatch(settings.pollers());
+    for (int i = 0; i < settings.pollers(); i++) {
+      receiving.add(null);
+    }
   }
 
   void start() {
     for (int i = 0; i < settings.pollers(); i++) {
-      receiving.add(null);
       int slot = i;
       Thread poller = new Thread(() -> poll(slot), "results-receive-" + i);
       poller.setDaemon(true);
@@ -80,6 +88,16 @@ final class ResultReceivers {
   /** Why the pollers gave up (SQS unreachable), or null. */
   RuntimeException failure() {
     return failure;
+  }
+
+  /**
+   * Ends receiving and drops what was received but not taken: after a write failure nothing more is written.
+   * The dropped messages come again after their visibility timeout.
+   */
+  void abandon() {
+    abandoned = true;
+    stop();
+    handoff.clear();
   }
 
   /**
@@ -112,16 +130,20 @@ final class ResultReceivers {
           if (stopping) {
             break;
           }
-          if (++failures >= MAX_FAILURES_IN_A_ROW) {
+          if (++failures >= MAX_FAILURES_IN_A_ROW && settings.untilEmpty()) {
             giveUp(e);
             break;
           }
-          pause(200L << failures);
+          if (failures == MAX_FAILURES_IN_A_ROW) {
+            warnings.accept("llm-worker: receiving from " + queueUrl + " keeps failing (" + reason(e)
+                + "); still trying");
+          }
+          pause(Math.min(MAX_RETRY_PAUSE_MS, 200L << Math.min(failures, 10)));
           continue;
         }
         if (!messages.isEmpty()) {
           emptyInARow.set(0);
-          handoff.put(messages);
+          handOver(messages);
         } else if (settings.untilEmpty() && emptyInARow.incrementAndGet() >= 2 * settings.pollers()
             && queueLooksEmpty()) {
           // the others finish the receive they are in (at most waitSeconds) and hand over what it brings
@@ -132,6 +154,14 @@ final class ResultReceivers {
       Thread.currentThread().interrupt();
     } finally {
       ended.countDown();
+    }
+  }
+
+  private void handOver(List<Message> messages) throws InterruptedException {
+    while (!handoff.offer(messages, 100, TimeUnit.MILLISECONDS)) {
+      if (abandoned) {
+        return;
+      }
     }
   }
 
@@ -158,10 +188,14 @@ final class ResultReceivers {
   }
 
   private void giveUp(CompletionException e) {
-    Throwable cause = e.getCause() == null ? e : e.getCause();
     failure = new ClientException("receiving from " + queueUrl + " failed " + MAX_FAILURES_IN_A_ROW
-        + " times in a row: " + cause.getMessage());
+        + " times in a row: " + reason(e));
     stopping = true;
+  }
+
+  private static String reason(CompletionException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }
 
   /** Waits before retrying a failed receive; a stop ends the wait. */

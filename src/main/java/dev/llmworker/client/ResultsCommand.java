@@ -85,10 +85,13 @@ public final class ResultsCommand implements Callable<Integer> {
     String queueUrl = client.queues().results();
     int wait = follow ? Math.max(1, cfg.sqs().waitTimeSeconds()) : Math.min(DRAIN_WAIT_SECONDS,
         cfg.sqs().waitTimeSeconds());
+    // the bar goes to the process's stderr: it is for a person watching, not for callers capturing output
+    Progress progress = new Progress(System.err, "results");
     ResultReceivers receivers = new ResultReceivers(client.clients().polling(), queueUrl,
-        new ResultReceivers.Settings(POLLERS, wait, cfg.sqs().visibilityTimeoutSeconds(), !follow));
+        new ResultReceivers.Settings(POLLERS, wait, cfg.sqs().visibilityTimeoutSeconds(), !follow),
+        progress::println);
     ResultDeleter deleter = new ResultDeleter(client.clients().operations(), queueUrl);
-    return new ResultsDrain(receivers, router, results, failures, deleter, new Progress(System.err, "results"),
+    return new ResultsDrain(receivers, router, results, failures, deleter, progress,
         new ResultsDrain.LeftInQueue(client.clients().operations(), queueUrl, !follow));
   }
 

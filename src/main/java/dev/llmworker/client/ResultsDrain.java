@@ -50,7 +50,7 @@ final class ResultsDrain {
       receivers.stop();
     } catch (RuntimeException e) {
       // a file cannot be written: receive nothing more; what was received comes again after its visibility
-      receivers.stop();
+      receivers.abandon();
       throw e;
     } finally {
       deleter.awaitAll();
@@ -103,18 +103,21 @@ final class ResultsDrain {
   private void showProgress() {
     ResultRouter.Tally tally = router.tally();
     long written = tally.written();
-    long remaining = left.approximate();
+    long remaining = left.approximate(written);
     double fraction = remaining < 0 ? -1 : written + remaining == 0 ? 1 : (double) written / (written + remaining);
     progress.update(written, fraction, String.format(java.util.Locale.ROOT, "%,d errors, %,d duplicates skipped",
         tally.errors, tally.duplicates));
   }
 
-  /** Approximate results still in the queue, refreshed in the background every ~2 s; -1 when unknown. */
+  /**
+   * Approximate results still in the queue, read in the background every ~2 s; between reads, what was written
+   * since the last one is taken off (a count two seconds old would hold the bar back). -1 when unknown.
+   */
   static final class LeftInQueue {
     private final SqsAsyncClient sqs;
     private final String queueUrl;
     private final boolean known;
-    private volatile long approximate = -1;
+    private volatile long[] lastRead = {-1, 0};
     private volatile long readAtMs;
     private volatile boolean reading;
 
@@ -125,19 +128,21 @@ final class ResultsDrain {
       this.known = known;
     }
 
-    long approximate() {
+    /** @param written lines written so far */
+    long approximate(long written) {
       long now = System.currentTimeMillis();
       if (known && !reading && now - readAtMs >= DEPTH_EVERY_MS) {
         reading = true;
         readAtMs = now;
         QueueDepth.read(sqs, queueUrl).whenComplete((depth, error) -> {
           if (depth != null) {
-            approximate = depth.visible() + depth.inFlight();
+            lastRead = new long[] {depth.visible() + depth.inFlight(), written};
           }
           reading = false;
         });
       }
-      return approximate;
+      long[] read = lastRead;
+      return read[0] < 0 ? -1 : Math.max(0, read[0] - (written - read[1]));
     }
   }
 }

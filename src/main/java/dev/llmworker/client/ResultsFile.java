@@ -6,8 +6,10 @@ import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -32,9 +34,14 @@ final class ResultsFile implements AutoCloseable {
 
   /** Opens (creating if need be) for appending, cutting off a torn last line; a {@link ClientException} if not writable. */
   static ResultsFile open(Path path) {
+    if (Files.exists(path) && !Files.isRegularFile(path)) {
+      // a directory, a device or a pipe: none can be repaired, read back and appended to
+      throw new ClientException("cannot open " + path + ": not a regular file");
+    }
     FileChannel channel = null;
     try {
       channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      lock(channel, path);
       long removed = cutTornTail(channel);
       channel.position(channel.size());
       // what an earlier run wrote may still be in the page cache only; its messages may already be deleted
@@ -43,6 +50,9 @@ final class ResultsFile implements AutoCloseable {
     } catch (IOException e) {
       closeQuietly(channel);
       throw cannot("open", path, e);
+    } catch (ClientException e) {
+      closeQuietly(channel);
+      throw e;
     }
   }
 
@@ -100,6 +110,20 @@ final class ResultsFile implements AutoCloseable {
   @Override
   public void close() {
     closeQuietly(channel);
+  }
+
+  /** Two runs writing one file would overwrite each other's lines: the second is refused. */
+  private static void lock(FileChannel channel, Path path) throws IOException {
+    boolean locked;
+    try {
+      locked = channel.tryLock() != null;
+    } catch (OverlappingFileLockException e) {
+      locked = false;
+    }
+    if (!locked) {
+      throw new ClientException(path + " is being written by another `llm-worker results` (or is both --out and "
+          + "--errors): let that one finish, or write to another file");
+    }
   }
 
   /** Truncates the file after its last '\n'; returns the bytes removed. */

@@ -261,6 +261,19 @@ class ResultsCommandTest {
   }
 
   @Test
+  @DisplayName("an SQS that cannot be reached fails with exit 1 and names the endpoint")
+  void unreachable() {
+    String endpoint = sqs.server.endpoint();
+    sqs.close();
+
+    Run run = results("--out", out.toString());
+
+    assertEquals(1, run.exit(), run.err());
+    assertTrue(run.err().contains("llm-worker: SQS at " + endpoint), run.err());
+    sqs = SqsFixture.start(5, 5); // for stop()
+  }
+
+  @Test
   @DisplayName("bad usage exits 2: --out missing, or --errors naming the --out file")
   void badUsage() {
     assertEquals(2, results().exit());

@@ -93,4 +93,15 @@ class ResultsFileTest {
     ClientException directory = assertThrows(ClientException.class, () -> ResultsFile.open(dir));
     assertTrue(directory.getMessage().startsWith("cannot open " + dir), directory.getMessage());
   }
+
+  @Test
+  @DisplayName("a file another run is writing is refused, and free again once that run closed it")
+  void oneWriterAtATime() throws Exception {
+    Path file = dir.resolve("results.jsonl");
+    try (ResultsFile first = ResultsFile.open(file)) {
+      ClientException second = assertThrows(ClientException.class, () -> ResultsFile.open(file));
+      assertTrue(second.getMessage().contains("is being written by another"), second.getMessage());
+    }
+    ResultsFile.open(file).close();
+  }
 }
