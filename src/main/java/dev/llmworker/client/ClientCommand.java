@@ -22,7 +22,7 @@ abstract class ClientCommand {
     try {
       return config.load(reader);
     } finally {
-      reader.close();
+      reader.close().await();
     }
   }
 

@@ -15,7 +15,7 @@ final class DlqPurgeCommand extends ClientCommand implements Callable<Integer> {
   public Integer call() {
     try (QueueClient client = QueueClient.connect(loadConfig())) {
       String dlq = client.queues().dlq();
-      QueueDepth depth = QueueDepth.read(client.clients().operations(), dlq, null).await();
+      QueueDepth depth = QueueDepth.fetch(client.clients().operations(), dlq).join();
       if (!yes) {
         err().println("llm-worker: dlq purge deletes all " + depth.total() + " message(s) of "
             + StatusCommand.name(dlq) + " for good; add --yes to confirm (dlq peek shows them first)");

@@ -2,7 +2,6 @@ package dev.llmworker.client;
 
 import dev.llmworker.sqs.QueueDepth;
 import dev.llmworker.sqs.QueueUrls;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -35,14 +34,13 @@ public final class StatusCommand extends ClientCommand implements Callable<Integ
   private static Map<String, QueueDepth> depths(QueueClient client) {
     QueueUrls q = client.queues();
     var sqs = client.clients().operations();
-    Future<QueueDepth> tasks = QueueDepth.read(sqs, q.tasks(), null);
-    Future<QueueDepth> results = QueueDepth.read(sqs, q.results(), null);
-    Future<QueueDepth> dlq = QueueDepth.read(sqs, q.dlq(), null);
-    Future.all(tasks, results, dlq).await();
+    var tasks = QueueDepth.fetch(sqs, q.tasks());
+    var results = QueueDepth.fetch(sqs, q.results());
+    var dlq = QueueDepth.fetch(sqs, q.dlq());
     Map<String, QueueDepth> depths = new LinkedHashMap<>();
-    depths.put("tasks", tasks.result());
-    depths.put("results", results.result());
-    depths.put("dlq", dlq.result());
+    depths.put("tasks", tasks.join());
+    depths.put("results", results.join());
+    depths.put("dlq", dlq.join());
     return depths;
   }
 
