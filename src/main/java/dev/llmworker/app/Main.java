@@ -1,13 +1,15 @@
 package dev.llmworker.app;
 
 import dev.llmworker.bench.BenchCommand;
+import dev.llmworker.client.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar llm-worker.jar [run|demo|simulate|bench] ...}; {@code run} when no command is given. */
+/** {@code java -jar llm-worker.jar [run|demo|simulate|bench|submit] ...}; {@code run} when no command is given. */
 @Command(name = "llm-worker", mixinStandardHelpOptions = true, version = "llm-worker 0.1.0",
     description = "Runs LLM tasks from AWS SQS at scale, with a live dashboard.",
-    subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, BenchCommand.class})
+    subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, BenchCommand.class,
+        SubmitCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;
@@ -23,7 +25,12 @@ public final class Main {
 
   /** Runs a command line; error messages go to {@code err}. */
   public static int execute(java.io.PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main()).setErr(err);
+    return execute(new java.io.PrintWriter(System.out, true), err, args);
+  }
+
+  /** Runs a command line; commands that print through picocli write to {@code out} and {@code err}. */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable cause = rootConfigError(e);
       if (cause instanceof ConfigException) {

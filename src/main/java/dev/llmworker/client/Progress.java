@@ -1,6 +1,7 @@
 package dev.llmworker.client;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -14,7 +15,7 @@ public final class Progress {
   private static final long RATE_WINDOW_MS = 10_000;
   private static final int BAR = 24;
 
-  private final PrintStream out;
+  private final PrintWriter out;
   private final String label;
   private final boolean tty;
   private final long everyMs;
@@ -27,7 +28,16 @@ public final class Progress {
     this(out, label, System.console() != null, PLAIN_EVERY_MS);
   }
 
+  /** On a picocli command's error writer, so that in-process callers can capture it. */
+  public Progress(PrintWriter out, String label) {
+    this(out, label, System.console() != null, PLAIN_EVERY_MS);
+  }
+
   Progress(PrintStream out, String label, boolean tty, long plainEveryMs) {
+    this(new PrintWriter(out, true), label, tty, plainEveryMs);
+  }
+
+  Progress(PrintWriter out, String label, boolean tty, long plainEveryMs) {
     this.out = out;
     this.label = label;
     this.tty = tty;
