@@ -4,7 +4,11 @@ import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,6 +39,9 @@ public final class QueueClient implements AutoCloseable {
   /** Connects and finds the tasks, results and dead-letter queues; a clear {@link ClientException} if it cannot. */
   public static QueueClient connect(LlmwConfig config) {
     LlmwConfig.Sqs sqs = target(config.sqs());
+    if (config.sqs().embedded() && !listening(sqs.embeddedHost(), sqs.embeddedPort())) {
+      throw unreachable(config.sqs(), sqs, new UncheckedIOException(new ConnectException("connection refused")));
+    }
     SqsClients clients = new SqsClients(sqs, POLLS);
     try {
       QueueUrls queues = new QueueSetup(clients.operations(), sqs).resolve().await();
@@ -92,6 +99,20 @@ public final class QueueClient implements AutoCloseable {
           + "sqs.embedded.port): start one, or set LLMW_SQS_ENDPOINT / LLMW_SQS_QUEUE_URL");
     }
     return new ClientException("SQS at " + describe(used) + " (sqs.endpoint) cannot be reached: " + e.getMessage());
+  }
+
+  /**
+   * Whether anything accepts connections there. Asked first because the SDK's connection pool, after a refused
+   * connection, now and then leaves the request waiting out the whole acquisition timeout (a minute) before it
+   * fails: the most common mistake (no node running) would look like a hang.
+   */
+  private static boolean listening(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean refused(Throwable e) {

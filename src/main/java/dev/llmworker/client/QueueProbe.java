@@ -1,6 +1,7 @@
 package dev.llmworker.client;
 
 import dev.llmworker.app.ConfigException;
+import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -12,6 +13,9 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * endpoint shows at once, not after the first batch, and lines the queue itself would refuse are rejected by line.
  */
 final class QueueProbe {
+  /** An unreachable endpoint should be an answer within seconds, not a wait of the pool's acquisition timeout. */
+  private static final Duration PATIENCE = Duration.ofSeconds(15);
+
   private QueueProbe() {}
 
   /**
@@ -23,7 +27,8 @@ final class QueueProbe {
     String size;
     try {
       size = client.clients().operations().getQueueAttributes(b -> b.queueUrl(queueUrl)
-          .attributeNames(QueueAttributeName.MAXIMUM_MESSAGE_SIZE)).join()
+              .attributeNames(QueueAttributeName.MAXIMUM_MESSAGE_SIZE)
+              .overrideConfiguration(o -> o.apiCallTimeout(PATIENCE))).join()
           .attributes().get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
     } catch (CompletionException e) {
       throw failure(e.getCause() == null ? e : e.getCause(), client, queueUrl, key);
