@@ -93,6 +93,11 @@ final class TaskBatchSender {
     batch = new ArrayList<>(MAX_ENTRIES);
     batchBytes = 0;
     slots.acquire();
+    if (stopped.get() != null) {
+      slots.release();
+      full.forEach(task -> outcomes.refused(task.line(), "not_sent", NOT_SENT));
+      return;
+    }
     send(full, 1).whenComplete((ok, e) -> slots.release());
   }
 
