@@ -55,7 +55,8 @@ final class LineRanges {
       last = next;
     }
     if (count > shown) {
-      s.append(s.length() == 0 ? "" : " ").append("and ").append(String.format(java.util.Locale.ROOT, "%,d", count - shown)).append(" more");
+      s.append(s.length() == 0 ? "" : " ")
+          .append(String.format(java.util.Locale.ROOT, "and %,d more", count - shown));
     }
     return s.toString();
   }

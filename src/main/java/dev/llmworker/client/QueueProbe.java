@@ -43,12 +43,9 @@ final class QueueProbe {
     if (e instanceof QueueDoesNotExistException) {
       return new ConfigException(key + ": no queue " + queueUrl + " at " + client.endpoint());
     }
-    if (e instanceof AwsServiceException aws) {
+    if (e instanceof AwsServiceException || e instanceof SdkClientException) {
       return new ClientException("the tasks queue " + queueUrl + " at " + client.endpoint() + " cannot be used: "
-          + aws.getMessage());
-    }
-    if (e instanceof SdkClientException) {
-      return new ClientException("SQS at " + client.endpoint() + " cannot be reached: " + e.getMessage());
+          + e.getMessage());
     }
     return e instanceof RuntimeException r ? r : new CompletionException(e);
   }

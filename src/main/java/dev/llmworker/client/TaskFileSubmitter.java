@@ -30,7 +30,7 @@ final class TaskFileSubmitter {
    * @return the line sending stopped at when the queue became unusable, or 0 when the whole file was read
    */
   long run(InputLines input, long size) throws IOException, InterruptedException {
-    long nextProgress = System.nanoTime();
+    long nextProgress = System.nanoTime() + PROGRESS_EVERY_NANOS;
     InputLines.Line line;
     long stoppedAt = 0;
     while ((line = input.next()) != null) {

@@ -39,7 +39,8 @@ class InputLinesTest {
     List<InputLines.Line> lines = read(bytes);
 
     assertEquals(List.of(1L, 4L, 6L), lines.stream().map(InputLines.Line::number).toList());
-    assertEquals(List.of("{\"a\":1}", "{\"b\":\"é\"}", "{\"c\":3}"), lines.stream().map(InputLines.Line::text).toList());
+    assertEquals(List.of("{\"a\":1}", "{\"b\":\"é\"}", "{\"c\":3}"),
+        lines.stream().map(InputLines.Line::text).toList());
     assertEquals(10, lines.get(1).bytes(), "UTF-8 bytes of the line without its end");
   }
 
