@@ -4,14 +4,15 @@ import dev.llmworker.bench.BenchCommand;
 import dev.llmworker.client.DlqCommand;
 import dev.llmworker.client.ResultsCommand;
 import dev.llmworker.client.StatusCommand;
+import dev.llmworker.client.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar llm-worker.jar [run|demo|simulate|bench|submit|results|status|dlq] ...}; {@code run} when no command is given. */
+/** {@code java -jar llm-worker.jar [run|demo|simulate|bench|submit|results|status|dlq] ...}; {@code run} by default. */
 @Command(name = "llm-worker", mixinStandardHelpOptions = true, version = "llm-worker 0.1.0",
     description = "Runs LLM tasks from AWS SQS at scale, with a live dashboard.",
     subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, BenchCommand.class,
-        ResultsCommand.class, StatusCommand.class, DlqCommand.class})
+        SubmitCommand.class, ResultsCommand.class, StatusCommand.class, DlqCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;

@@ -4,7 +4,14 @@ import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
@@ -15,6 +22,9 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 public final class QueueClient implements AutoCloseable {
   /** Long polls the commands may have open at once; the rest of the pool serves sends and deletes. */
   private static final int POLLS = 8;
+  /** sqs.eu-west-1.amazonaws.com, and the legacy eu-west-1.queue.amazonaws.com. */
+  private static final Pattern AWS_HOST = Pattern.compile(
+      "(?:sqs\\.([a-z0-9-]+)|([a-z0-9-]+)\\.queue)\\.amazonaws\\.com(?:\\.cn)?");
 
   private final SqsClients clients;
   private final QueueUrls queues;
@@ -29,6 +39,9 @@ public final class QueueClient implements AutoCloseable {
   /** Connects and finds the tasks, results and dead-letter queues; a clear {@link ClientException} if it cannot. */
   public static QueueClient connect(LlmwConfig config) {
     LlmwConfig.Sqs sqs = target(config.sqs());
+    if (config.sqs().embedded() && !listening(sqs.embeddedHost(), sqs.embeddedPort())) {
+      throw unreachable(config.sqs(), sqs, new UncheckedIOException(new ConnectException("connection refused")));
+    }
     SqsClients clients = new SqsClients(sqs, POLLS);
     try {
       QueueUrls queues = new QueueSetup(clients.operations(), sqs).resolve().await();
@@ -39,11 +52,28 @@ public final class QueueClient implements AutoCloseable {
     }
   }
 
-  /** For a command that only sends tasks to {@code queueUrl}: no lookups of the other queues. */
+  /**
+   * For a command that only sends tasks to {@code queueUrl}: no lookups of the other queues. With no
+   * {@code sqs.endpoint} configured, the URL says where the queue is: an AWS queue URL means AWS SQS in the
+   * URL's region, any other URL (ElasticMQ, LocalStack, a running node's embedded SQS) is its own endpoint.
+   */
   public static QueueClient forTasks(LlmwConfig config, String queueUrl) {
-    LlmwConfig.Sqs sqs = target(config.sqs());
+    LlmwConfig.Sqs sqs = config.sqs().endpoint().isEmpty() ? locatedBy(config.sqs(), URI.create(queueUrl))
+        : config.sqs();
     return new QueueClient(new SqsClients(sqs, POLLS), new QueueUrls(queueUrl, "", "",
         sqs.maxReceiveCount()), describe(sqs));
+  }
+
+  private static LlmwConfig.Sqs locatedBy(LlmwConfig.Sqs sqs, URI queueUrl) {
+    String host = queueUrl.getHost() == null ? "" : queueUrl.getHost();
+    Matcher aws = AWS_HOST.matcher(host);
+    String endpoint = aws.matches() ? "" : queueUrl.getScheme() + "://" + queueUrl.getRawAuthority();
+    String region = aws.matches() ? aws.group(1) != null ? aws.group(1) : aws.group(2) : sqs.region();
+    // queueUrl set: an explicit queue, so never the embedded-SQS default even when the endpoint stays empty
+    return new LlmwConfig.Sqs(endpoint, region, queueUrl.toString(), sqs.resultsQueueUrl(), sqs.dlqUrl(),
+        sqs.queueName(), sqs.resultsQueueName(), sqs.dlqName(), sqs.waitTimeSeconds(),
+        sqs.visibilityTimeoutSeconds(), sqs.maxConnections(), sqs.embeddedHost(), sqs.embeddedPort(),
+        sqs.maxReceiveCount(), sqs.maxMessageBytes());
   }
 
   /** The configured SQS, or the embedded one of a running node when nothing is configured. */
@@ -69,6 +99,20 @@ public final class QueueClient implements AutoCloseable {
           + "sqs.embedded.port): start one, or set LLMW_SQS_ENDPOINT / LLMW_SQS_QUEUE_URL");
     }
     return new ClientException("SQS at " + describe(used) + " (sqs.endpoint) cannot be reached: " + e.getMessage());
+  }
+
+  /**
+   * Whether anything accepts connections there. Asked first because the SDK's connection pool, after a refused
+   * connection, now and then leaves the request waiting out the whole acquisition timeout (a minute) before it
+   * fails: the most common mistake (no node running) would look like a hang.
+   */
+  private static boolean listening(String host, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean refused(Throwable e) {
