@@ -39,7 +39,7 @@ public final class QueueClient implements AutoCloseable {
   /** Connects and finds the tasks, results and dead-letter queues; a clear {@link ClientException} if it cannot. */
   public static QueueClient connect(LlmwConfig config) {
     LlmwConfig.Sqs sqs = target(config.sqs());
-    if (config.sqs().embedded() && !listening(sqs.embeddedHost(), sqs.embeddedPort())) {
+    if (!sqs.endpoint().isEmpty() && !listening(URI.create(sqs.endpoint()))) {
       throw unreachable(config.sqs(), sqs, new UncheckedIOException(new ConnectException("connection refused")));
     }
     SqsClients clients = new SqsClients(sqs, POLLS);
@@ -106,9 +106,10 @@ public final class QueueClient implements AutoCloseable {
    * connection, now and then leaves the request waiting out the whole acquisition timeout (a minute) before it
    * fails: the most common mistake (no node running) would look like a hang.
    */
-  private static boolean listening(String host, int port) {
+  private static boolean listening(URI endpoint) {
+    int port = endpoint.getPort() > 0 ? endpoint.getPort() : "https".equals(endpoint.getScheme()) ? 443 : 80;
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), 2_000);
+      socket.connect(new InetSocketAddress(endpoint.getHost(), port), 2_000);
       return true;
     } catch (IOException e) {
       return false;
