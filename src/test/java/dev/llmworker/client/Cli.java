@@ -20,34 +20,48 @@ final class Cli {
     this(dir, endpoint, new JsonObject());
   }
 
+  /** Short long polls, {@code endpoint} (unless null), and {@code extra} merged in. */
   Cli(Path dir, String endpoint, JsonObject extra) {
-    JsonObject json = new JsonObject().put("sqs", new JsonObject().put("waitTimeSeconds", 1));
-    if (endpoint != null) {
-      json.getJsonObject("sqs").put("endpoint", endpoint);
-    }
-    json.mergeIn(extra, true);
+    this(dir, base(endpoint).mergeIn(extra, true));
+  }
+
+  /** Exactly {@code config} as the config file. */
+  Cli(Path dir, JsonObject config) {
     try {
-      config = Files.createTempFile(dir, "config", ".json");
-      Files.writeString(config, json.encodePrettily());
+      this.config = Files.createTempFile(dir, "config", ".json");
+      Files.writeString(this.config, config.encodePrettily());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  record Run(int code, String out, String err) {
+  private static JsonObject base(String endpoint) {
+    JsonObject json = new JsonObject().put("sqs", new JsonObject().put("waitTimeSeconds", 1));
+    if (endpoint != null) {
+      json.getJsonObject("sqs").put("endpoint", endpoint);
+    }
+    return json;
+  }
+
+  record Run(int exit, String out, String err) {
     String all() {
-      return "exit " + code + "\n--- out:\n" + out + "--- err:\n" + err;
+      return "exit " + exit + "\n--- out:\n" + out + "--- err:\n" + err;
     }
   }
 
   /** {@code command... --config FILE}, e.g. {@code run("dlq", "peek")}. */
   Run run(String... command) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     List<String> args = new ArrayList<>(List.of(command));
     args.add("--config");
     args.add(config.toString());
-    int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
-    return new Run(code, out.toString(), err.toString());
+    return execute(args.toArray(String[]::new));
+  }
+
+  /** The command line as given: no config file beyond what {@code args} names. */
+  static Run execute(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString().replace("\r\n", "\n"), err.toString());
   }
 }

@@ -54,12 +54,12 @@ class DlqCommandTest {
   @DisplayName("status shows the dead-lettered tasks in the DLQ row, as a table and as JSON")
   void status() {
     Cli.Run table = cli.run("status");
-    assertEquals(0, table.code(), table.all());
+    assertEquals(0, table.exit(), table.all());
     assertTrue(table.out().lines().anyMatch(l -> l.matches("dlq\\s+llm-tasks-dlq\\s+12\\s+0\\s+0")), table.out());
     assertTrue(table.out().contains(stack.sqs.server.endpoint()), table.out());
 
     Cli.Run json = cli.run("status", "--json");
-    assertEquals(0, json.code(), json.all());
+    assertEquals(0, json.exit(), json.all());
     JsonObject queues = new JsonObject(json.out().trim()).getJsonObject("queues");
     assertEquals(TASKS, queues.getJsonObject("dlq").getLong("visible"));
     assertEquals("llm-tasks", queues.getJsonObject("tasks").getString("name"));
@@ -70,7 +70,7 @@ class DlqCommandTest {
   @DisplayName("dlq peek shows each task's custom_id and error and consumes none of them")
   void peek() {
     Cli.Run run = cli.run("dlq", "peek", "--max", "20");
-    assertEquals(0, run.code(), run.all());
+    assertEquals(0, run.exit(), run.all());
     for (int i = 0; i < TASKS; i++) {
       assertTrue(run.out().contains("custom_id  t-" + i + "\n"), "t-" + i + " missing:\n" + run.out());
     }
@@ -87,7 +87,7 @@ class DlqCommandTest {
   void redriveAll() {
     stack.sim.setFaults(FaultRates.NONE);
     Cli.Run run = cli.run("dlq", "redrive", "--all");
-    assertEquals(0, run.code(), run.all());
+    assertEquals(0, run.exit(), run.all());
     assertTrue(run.out().contains("moved 12 message(s) from llm-tasks-dlq to llm-tasks (SQS message move task)"),
         run.all());
     Map<String, List<JsonObject>> results = awaitResults(TASKS);
@@ -105,7 +105,7 @@ class DlqCommandTest {
     stack.sim.setFaults(FaultRates.NONE);
     try (SqsWithoutMoveTasks older = SqsWithoutMoveTasks.start(stack.sqs.server.endpoint())) {
       Cli.Run run = new Cli(dir, older.endpoint()).run("dlq", "redrive", "--all");
-      assertEquals(0, run.code(), run.all());
+      assertEquals(0, run.exit(), run.all());
       assertTrue(run.err().contains("SQS message move task not available here "
           + "(AWS.SimpleQueueService.UnsupportedOperation"), run.all());
       assertTrue(run.out().contains("moved 12 message(s) from llm-tasks-dlq to llm-tasks\n"), run.all());
@@ -119,7 +119,7 @@ class DlqCommandTest {
   void redriveSome() {
     stack.sim.setFaults(FaultRates.NONE);
     Cli.Run run = cli.run("dlq", "redrive", "--custom-id", "t-3", "t-7", "no-such-task");
-    assertEquals(1, run.code(), run.all());
+    assertEquals(1, run.exit(), run.all());
     assertTrue(run.out().contains("moved 2 message(s)"), run.all());
     assertTrue(run.err().contains("not found in llm-tasks-dlq: no-such-task"), run.all());
     assertEquals(Set.of("t-3", "t-7"), awaitResults(2).keySet());
@@ -131,12 +131,12 @@ class DlqCommandTest {
   @DisplayName("dlq purge refuses without --yes (exit 2, nothing deleted) and empties the DLQ with it")
   void purge() {
     Cli.Run refused = cli.run("dlq", "purge");
-    assertEquals(2, refused.code(), refused.all());
+    assertEquals(2, refused.exit(), refused.all());
     assertTrue(refused.err().contains("add --yes"), refused.all());
     assertEquals(TASKS, stack.sqs.depth(stack.sqs.queues.dlq()));
 
     Cli.Run purged = cli.run("dlq", "purge", "--yes");
-    assertEquals(0, purged.code(), purged.all());
+    assertEquals(0, purged.exit(), purged.all());
     Eventually.await(Duration.ofSeconds(10), () -> stack.sqs.depth(stack.sqs.queues.dlq()) == 0,
         () -> "DLQ depth " + stack.sqs.depth(stack.sqs.queues.dlq()));
   }
@@ -150,7 +150,7 @@ class DlqCommandTest {
     }
     Cli.Run run = new Cli(dir, null, new JsonObject().put("sqs", new JsonObject()
         .put("embedded", new JsonObject().put("port", port)))).run("status");
-    assertEquals(1, run.code(), run.all());
+    assertEquals(1, run.exit(), run.all());
     assertTrue(run.err().contains("no embedded SQS of a running `llm-worker run` or `demo` answers at "
         + "http://127.0.0.1:" + port), run.all());
   }

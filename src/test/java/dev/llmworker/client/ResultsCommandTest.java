@@ -4,14 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.llmworker.app.Main;
 import dev.llmworker.sqs.BulkSender;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.task.ResultLine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,21 +28,20 @@ class ResultsCommandTest {
   Path dir;
 
   private SqsFixture sqs;
-  private Path config;
+  private Cli cli;
   private Path out;
   private Path errors;
 
   @BeforeEach
   void start() throws Exception {
     sqs = SqsFixture.start(5, 5);
-    config = dir.resolve("config.json");
-    Files.writeString(config, new JsonObject().put("sqs", new JsonObject()
+    cli = new Cli(dir, new JsonObject().put("sqs", new JsonObject()
         .put("endpoint", sqs.server.endpoint())
         .put("queueUrl", sqs.queues.tasks())
         .put("resultsQueueUrl", sqs.queues.results())
         .put("dlqUrl", sqs.queues.dlq())
         .put("waitTimeSeconds", 1)
-        .put("visibilityTimeoutSeconds", 5)).encode());
+        .put("visibilityTimeoutSeconds", 5)));
     out = dir.resolve("results.jsonl");
     errors = dir.resolve("results.errors.jsonl");
   }
@@ -71,15 +67,10 @@ class ResultsCommandTest {
         .put("request_id", "req-" + id).put("body", new JsonObject())).encode();
   }
 
-  record Run(int exit, String out, String err) {}
-
-  private Run results(String... args) {
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    List<String> all = new ArrayList<>(List.of("results", "--config", config.toString()));
+  private Cli.Run results(String... args) {
+    List<String> all = new ArrayList<>(List.of("results"));
     all.addAll(List.of(args));
-    int exit = Main.execute(new PrintWriter(stdout, true), new PrintWriter(stderr, true), all.toArray(String[]::new));
-    return new Run(exit, stdout.toString(), stderr.toString());
+    return cli.run(all.toArray(String[]::new));
   }
 
   private void send(List<String> bodies) throws InterruptedException {
@@ -118,7 +109,7 @@ class ResultsCommandTest {
     assertEquals(1760, successes.size());
     send(bodies);
 
-    Run first = results("--out", out.toString());
+    Cli.Run first = results("--out", out.toString());
 
     assertEquals(0, first.exit(), first.err());
     assertOnceEach(successes, ids(out));
@@ -130,7 +121,7 @@ class ResultsCommandTest {
     byte[] resultsBefore = Files.readAllBytes(out);
     byte[] errorsBefore = Files.readAllBytes(errors);
     send(bodies);
-    Run second = results("--out", out.toString());
+    Cli.Run second = results("--out", out.toString());
 
     assertEquals(0, second.exit(), second.err());
     assertArrayEquals(resultsBefore, Files.readAllBytes(out));
@@ -156,7 +147,7 @@ class ResultsCommandTest {
     Files.writeString(out, earlier + torn);
     send(bodies);
 
-    Run run = results("--out", out.toString());
+    Cli.Run run = results("--out", out.toString());
 
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.err().contains(out + ": removed an incomplete last line (57 bytes) left by an interrupted run"),
@@ -179,7 +170,7 @@ class ResultsCommandTest {
     Files.writeString(errors, failure("d-1") + "\n" + failure("d-2") + "\n");
     send(List.of(success("d-1"), failure("d-2"), failure("d-3")));
 
-    Run run = results("--out", out.toString());
+    Cli.Run run = results("--out", out.toString());
 
     assertEquals(0, run.exit(), run.err());
     assertEquals(List.of("d-1"), ids(out));
@@ -196,7 +187,7 @@ class ResultsCommandTest {
     String pretty = new JsonObject(success("p-1")).encodePrettily();
     send(List.of("this is not json", "{\"custom_id\": 42}", pretty));
 
-    Run run = results("--out", out.toString(), "--errors", dir.resolve("bad.jsonl").toString());
+    Cli.Run run = results("--out", out.toString(), "--errors", dir.resolve("bad.jsonl").toString());
 
     assertEquals(0, run.exit(), run.err());
     List<String> lines = Files.readAllLines(dir.resolve("bad.jsonl"));
@@ -226,7 +217,7 @@ class ResultsCommandTest {
         .join();
     send(List.of(success("h-1")));
 
-    Run run = results("--out", out.toString());
+    Cli.Run run = results("--out", out.toString());
 
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.err().contains("the tasks queue still has 2 tasks waiting and 1 running: their results come "
@@ -237,7 +228,7 @@ class ResultsCommandTest {
   @Test
   @DisplayName("an empty queue ends the command without results and without the hint")
   void emptyQueue() throws Exception {
-    Run run = results("--out", out.toString());
+    Cli.Run run = results("--out", out.toString());
 
     assertEquals(0, run.exit(), run.err());
     assertTrue(run.out().startsWith("wrote 0 results to " + out + " (0 errors to " + errors + "), skipped 0 "
@@ -253,7 +244,7 @@ class ResultsCommandTest {
     send(List.of(success("u-1")));
     Path missingDir = dir.resolve("missing").resolve("results.jsonl");
 
-    Run run = results("--out", missingDir.toString());
+    Cli.Run run = results("--out", missingDir.toString());
 
     assertEquals(1, run.exit());
     assertTrue(run.err().contains("llm-worker: cannot open " + missingDir), run.err());
@@ -266,7 +257,7 @@ class ResultsCommandTest {
     String endpoint = sqs.server.endpoint();
     sqs.close();
 
-    Run run = results("--out", out.toString());
+    Cli.Run run = results("--out", out.toString());
 
     assertEquals(1, run.exit(), run.err());
     assertTrue(run.err().contains("llm-worker: SQS at " + endpoint), run.err());
@@ -277,7 +268,7 @@ class ResultsCommandTest {
   @DisplayName("bad usage exits 2: --out missing, or --errors naming the --out file")
   void badUsage() {
     assertEquals(2, results().exit());
-    Run same = results("--out", out.toString(), "--errors", out.toString());
+    Cli.Run same = results("--out", out.toString(), "--errors", out.toString());
     assertEquals(2, same.exit());
     assertTrue(same.err().contains("--errors must name another file than --out"), same.err());
   }

@@ -85,7 +85,7 @@ class RoundTripIT {
     assertEquals(LINES, requests.size());
 
     Cli.Run submitted = cli.run("submit", input.toString());
-    assertEquals(0, submitted.code(), submitted.all());
+    assertEquals(0, submitted.exit(), submitted.all());
     assertTrue(submitted.out().contains("sent " + String.format("%,d", LINES)) || submitted.out().contains(
         "sent " + LINES), submitted.all());
 
@@ -93,7 +93,7 @@ class RoundTripIT {
 
     Path out = dir.resolve("results.jsonl");
     Cli.Run drained = cli.run("results", "--out", out.toString());
-    assertEquals(0, drained.code(), drained.all());
+    assertEquals(0, drained.exit(), drained.all());
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     assertEquals(LINES, lines.size(), drained.all());
     Set<String> seen = new java.util.HashSet<>();
@@ -107,7 +107,7 @@ class RoundTripIT {
 
     byte[] before = Files.readAllBytes(out);
     Cli.Run again = cli.run("results", "--out", out.toString());
-    assertEquals(0, again.code(), again.all());
+    assertEquals(0, again.exit(), again.all());
     assertArrayEquals(before, Files.readAllBytes(out), "a second results run changed the file");
   }
 

@@ -10,8 +10,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -64,26 +62,26 @@ class SubmitCommandTest {
         utf8(task("t-12", "last, with a CRLF line end") + "\r"));                            // 12 good
     Path file = write("bad.jsonl", lines);
 
-    Run run = submit(file.toString());
+    Cli.Run run = submit(file.toString());
 
-    assertEquals(Main.EXIT_FAILURE, run.exit, run.all());
+    assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
     assertRejected(run, 2, "invalid_json");
     assertRejected(run, 3, "duplicate_custom_id");
-    assertTrue(run.err.contains("custom_id \"t-1\" is already on line 1"), run.err);
+    assertTrue(run.err().contains("custom_id \"t-1\" is already on line 1"), run.err());
     assertRejected(run, 4, "too_large");
     assertRejected(run, 5, "unsupported_url");
     assertRejected(run, 6, "missing_custom_id");
     assertRejected(run, 9, "invalid_utf8");
     assertRejected(run, 10, "bad_characters");
     assertRejected(run, 11, "unknown_provider");
-    assertFalse(run.err.contains("line 7:"), "a blank line is not an error: " + run.err);
-    assertFalse(run.err.contains("line 1:") || run.err.contains("line 8:") || run.err.contains("line 12:"), run.err);
+    assertFalse(run.err().contains("line 7:"), "a blank line is not an error: " + run.err());
+    assertFalse(run.err().contains("line 1:") || run.err().contains("line 8:") || run.err().contains("line 12:"), run.err());
     List<String> good = List.of(task("t-1", "first"), task("t-8", "¿Qué tal? 你好 👋"),
         task("t-12", "last, with a CRLF line end"));
     assertEquals(good.stream().sorted().toList(), sortedBodies(sqs.drain(sqs.queues.tasks())));
-    assertTrue(run.out.contains("sent 3 of 11 lines to " + sqs.queues.tasks()), run.out);
-    assertTrue(run.out.contains("rejected 8\n"), run.out);
-    assertTrue(run.out.contains("rejected lines: 2-6, 9-11 (0 of them refused by SQS)"), run.out);
+    assertTrue(run.out().contains("sent 3 of 11 lines to " + sqs.queues.tasks()), run.out());
+    assertTrue(run.out().contains("rejected 8\n"), run.out());
+    assertTrue(run.out().contains("rejected lines: 2-6, 9-11 (0 of them refused by SQS)"), run.out());
   }
 
   @Test
@@ -92,16 +90,16 @@ class SubmitCommandTest {
     Path file = Path.of(Objects.requireNonNull(getClass().getResource("/batch/openai-batch-input.jsonl")).toURI());
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
 
-    Run run = submit(file.toString());
+    Cli.Run run = submit(file.toString());
 
-    assertEquals(Main.EXIT_OK, run.exit, run.all());
+    assertEquals(Main.EXIT_OK, run.exit(), run.all());
     assertEquals(30, lines.size());
     assertEquals(lines.stream().sorted().toList(), sortedBodies(sqs.drain(sqs.queues.tasks())));
-    assertTrue(run.out.startsWith("submitting " + file + " to " + sqs.queues.tasks() + " at "
-        + sqs.server.endpoint()), run.out);
-    assertTrue(run.out.contains("sent 30 of 30 lines"), run.out);
-    assertTrue(run.out.contains("rejected 0"), run.out);
-    assertFalse(run.err.contains("line "), run.err);
+    assertTrue(run.out().startsWith("submitting " + file + " to " + sqs.queues.tasks() + " at "
+        + sqs.server.endpoint()), run.out());
+    assertTrue(run.out().contains("sent 30 of 30 lines"), run.out());
+    assertTrue(run.out().contains("rejected 0"), run.out());
+    assertFalse(run.err().contains("line "), run.err());
   }
 
   @Test
@@ -109,10 +107,10 @@ class SubmitCommandTest {
   void unknownProvider() throws IOException {
     Path file = write("one.jsonl", List.of(utf8(task("t-1", "hi"))));
 
-    Run run = submit(file.toString(), "--provider", "nope");
+    Cli.Run run = submit(file.toString(), "--provider", "nope");
 
-    assertEquals(Main.EXIT_USAGE, run.exit, run.all());
-    assertTrue(run.err.contains("--provider nope: not a configured provider; configured: default, sim"), run.err);
+    assertEquals(Main.EXIT_USAGE, run.exit(), run.all());
+    assertTrue(run.err().contains("--provider nope: not a configured provider; configured: default, sim"), run.err());
     assertEquals(0, sqs.depth(sqs.queues.tasks()));
   }
 
@@ -124,9 +122,9 @@ class SubmitCommandTest {
         task("t-3", "ünïcödé ✓"));
     Path file = write("three.jsonl", lines.stream().map(SubmitCommandTest::utf8).toList());
 
-    Run run = submit(file.toString(), "--provider", "sim");
+    Cli.Run run = submit(file.toString(), "--provider", "sim");
 
-    assertEquals(Main.EXIT_OK, run.exit, run.all());
+    assertEquals(Main.EXIT_OK, run.exit(), run.all());
     List<Message> messages = sqs.drain(sqs.queues.tasks());
     assertEquals(3, messages.size());
     for (Message m : messages) {
@@ -148,10 +146,10 @@ class SubmitCommandTest {
     Files.write(file, IntStream.rangeClosed(1, count).mapToObj(i -> task("t-" + i, "n" + i)).toList(),
         StandardCharsets.UTF_8);
 
-    Run run = submit(file.toString());
+    Cli.Run run = submit(file.toString());
 
-    assertEquals(Main.EXIT_OK, run.exit, run.all());
-    assertTrue(run.out.contains("sent 20,000 of 20,000 lines"), run.out);
+    assertEquals(Main.EXIT_OK, run.exit(), run.all());
+    assertTrue(run.out().contains("sent 20,000 of 20,000 lines"), run.out());
     assertEquals(count, sqs.depth(sqs.queues.tasks()));
   }
 
@@ -160,25 +158,22 @@ class SubmitCommandTest {
   void missingFile() throws IOException {
     Path file = dir.resolve("nowhere.jsonl");
 
-    Run run = submit(file.toString());
+    Cli.Run run = submit(file.toString());
 
-    assertEquals(Main.EXIT_USAGE, run.exit, run.all());
-    assertTrue(run.err.contains(file + ": no such file"), run.err);
+    assertEquals(Main.EXIT_USAGE, run.exit(), run.all());
+    assertTrue(run.err().contains(file + ": no such file"), run.err());
   }
 
   @Test
   @DisplayName("with no SQS configured and no embedded SQS running, submit fails saying how to fix it")
   void nothingToSendTo() throws IOException {
     Path file = write("one.jsonl", List.of(utf8(task("t-1", "hi"))));
-    Path config = dir.resolve("embedded.json");
-    Files.writeString(config, new JsonObject().put("sqs", new JsonObject()
-        .put("embedded", new JsonObject().put("port", freePort()))).encode());
+    Cli.Run run = new Cli(dir, new JsonObject().put("sqs", new JsonObject()
+        .put("embedded", new JsonObject().put("port", freePort())))).run("submit", file.toString());
 
-    Run run = run("submit", file.toString(), "--config", config.toString());
-
-    assertEquals(Main.EXIT_FAILURE, run.exit, run.all());
-    assertTrue(run.err.contains("llm-worker: no SQS is configured (sqs.endpoint, sqs.queueUrl) and no embedded SQS"),
-        run.err);
+    assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
+    assertTrue(run.err().contains("llm-worker: no SQS is configured (sqs.endpoint, sqs.queueUrl) and no embedded SQS"),
+        run.err());
   }
 
   @Test
@@ -186,11 +181,11 @@ class SubmitCommandTest {
   void noSuchQueue() throws IOException {
     Path file = write("one.jsonl", List.of(utf8(task("t-1", "hi"))));
 
-    Run run = submit(file.toString(), "--queue-url", sqs.server.endpoint() + "/000000000000/no-such-queue");
+    Cli.Run run = submit(file.toString(), "--queue-url", sqs.server.endpoint() + "/000000000000/no-such-queue");
 
-    assertEquals(Main.EXIT_USAGE, run.exit, run.all());
-    assertTrue(run.err.contains("--queue-url: no queue " + sqs.server.endpoint() + "/000000000000/no-such-queue"),
-        run.err);
+    assertEquals(Main.EXIT_USAGE, run.exit(), run.all());
+    assertTrue(run.err().contains("--queue-url: no queue " + sqs.server.endpoint() + "/000000000000/no-such-queue"),
+        run.err());
   }
 
   /** An OpenAI Batch API input line in the documented layout. */
@@ -200,35 +195,19 @@ class SubmitCommandTest {
             .put("role", "user").put("content", prompt))).put("max_tokens", 16).encode() + "}";
   }
 
-  private Run submit(String... args) throws IOException {
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, new JsonObject()
+  private Cli.Run submit(String... args) {
+    Cli cli = new Cli(dir, new JsonObject()
         .put("sqs", new JsonObject().put("endpoint", sqs.server.endpoint()))
         .put("providers", new JsonArray().add(new JsonObject().put("name", "sim").put("type", "openai")
-            .put("baseUrl", "http://127.0.0.1:8089/v1")))
-        .encode());
+            .put("baseUrl", "http://127.0.0.1:8089/v1"))));
     List<String> all = new ArrayList<>(List.of("submit"));
     all.addAll(List.of(args));
-    all.addAll(List.of("--config", config.toString()));
-    return run(all.toArray(String[]::new));
+    return cli.run(all.toArray(String[]::new));
   }
 
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString().replace("\r\n", "\n"), err.toString());
-  }
-
-  record Run(int exit, String out, String err) {
-    String all() {
-      return "exit " + exit + "\n--- out\n" + out + "--- err\n" + err;
-    }
-  }
-
-  private static void assertRejected(Run run, int line, String code) {
-    assertTrue(run.err.contains("line " + line + ": " + code + ": "), "expected line " + line + " rejected as "
-        + code + ":\n" + run.err);
+  private static void assertRejected(Cli.Run run, int line, String code) {
+    assertTrue(run.err().contains("line " + line + ": " + code + ": "), "expected line " + line + " rejected as "
+        + code + ":\n" + run.err());
   }
 
   private static List<String> sortedBodies(List<Message> messages) {

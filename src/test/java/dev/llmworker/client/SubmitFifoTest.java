@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.Main;
-import dev.llmworker.client.SubmitCommandTest.Run;
 import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.support.SqsFixture;
 import io.vertx.core.json.JsonObject;
@@ -55,8 +54,8 @@ class SubmitFifoTest {
         withModel(task("a-6", "six"), "gpt-4o-mini"));
     Path file = write(lines);
 
-    Run run = SubmitCommandTest.run("submit", file.toString(), "--queue-url", sqs.queues.tasks(), "--group-by",
-        "body.model", "--config", config());
+    Cli.Run run = cli().run("submit", file.toString(), "--queue-url", sqs.queues.tasks(), "--group-by",
+        "body.model");
 
     assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
     assertTrue(run.err().contains("line 4: missing_model: "), run.err());
@@ -79,8 +78,8 @@ class SubmitFifoTest {
         task("b-2", "two"),
         task("b-3", "three").replace("{\"custom_id\"", "{\"tenant\": 42, \"custom_id\"")));
 
-    Run run = SubmitCommandTest.run("submit", file.toString(), "--queue-url", sqs.queues.tasks(), "--group-by",
-        "tenant", "--config", config());
+    Cli.Run run = cli().run("submit", file.toString(), "--queue-url", sqs.queues.tasks(), "--group-by",
+        "tenant");
 
     assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
     assertTrue(run.err().contains("line 2: missing_group: no \"tenant\" to take the message group from"), run.err());
@@ -95,8 +94,7 @@ class SubmitFifoTest {
   void ownGroups() throws IOException {
     Path file = write(List.of(task("c-1", "one"), task("c 2 with spaces", "two")));
 
-    Run run = SubmitCommandTest.run("submit", file.toString(), "--config", config(), "--queue-url",
-        sqs.queues.tasks());
+    Cli.Run run = cli().run("submit", file.toString(), "--queue-url", sqs.queues.tasks());
 
     assertEquals(Main.EXIT_OK, run.exit(), run.all());
     assertEquals(1, run.out().split("each task is its own message group", -1).length - 1, run.out());
@@ -128,11 +126,8 @@ class SubmitFifoTest {
     }
   }
 
-  private String config() throws IOException {
-    Path config = dir.resolve("config.json");
-    Files.writeString(config, new JsonObject().put("sqs", SqsFixture.fifoNames()
-        .put("endpoint", sqs.server.endpoint())).encode());
-    return config.toString();
+  private Cli cli() {
+    return new Cli(dir, new JsonObject().put("sqs", SqsFixture.fifoNames().put("endpoint", sqs.server.endpoint())));
   }
 
   private Path write(List<String> lines) throws IOException {
