@@ -1,12 +1,11 @@
 package dev.llmworker.bench;
 
+import dev.llmworker.app.Ports;
 import dev.llmworker.app.LlmwConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,7 @@ final class WorkerNodes implements AutoCloseable {
 
   /** Picks the cluster's ports; {@link #start} starts the processes. */
   WorkerNodes(int count) {
-    this.ports = freePorts(count + 1);
+    this.ports = Ports.free(count + 1);
   }
 
   /** The bench's own (poller) node in this cluster, from the default settings. */
@@ -103,26 +102,6 @@ final class WorkerNodes implements AutoCloseable {
       return self;
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static List<Integer> freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().map(ServerSocket::getLocalPort).collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      sockets.forEach(s -> {
-        try {
-          s.close();
-        } catch (IOException ignored) {
-          // a port we only probed
-        }
-      });
     }
   }
 

@@ -3,6 +3,7 @@ package dev.llmworker.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmworker.app.Ports;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.ClusteredVertx;
@@ -62,7 +63,7 @@ class ClusterIT {
     vertx = Vertx.vertx();
     sqs = SqsFixture.start(30, 5);
     sim = SqsFixture.await(LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(latencyMs)));
-    clusterPorts = ClusteredVertx.freePorts(3);
+    clusterPorts = Ports.free(3);
     clusterName = ClusteredVertx.newClusterName();
   }
 

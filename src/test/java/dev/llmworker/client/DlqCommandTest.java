@@ -3,6 +3,7 @@ package dev.llmworker.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmworker.app.Ports;
 import dev.llmworker.sim.FaultRates;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
@@ -144,10 +145,7 @@ class DlqCommandTest {
   @Test
   @DisplayName("with no SQS configured and no running node on the embedded port, a command says so (exit 1)")
   void nothingRunning() throws Exception {
-    int port;
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = Ports.free(1).get(0);
     Cli.Run run = new Cli(dir, null, new JsonObject().put("sqs", new JsonObject()
         .put("embedded", new JsonObject().put("port", port)))).run("status");
     assertEquals(1, run.exit(), run.all());

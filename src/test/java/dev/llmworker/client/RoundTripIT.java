@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.llmworker.app.Ports;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
@@ -51,9 +52,7 @@ class RoundTripIT {
   void startNode() throws Exception {
     vertx = Vertx.vertx();
     sim = SqsFixture.await(LlmSimulator.start(vertx, SimulatorOptions.defaults().withLatencyMs(20)));
-    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-      sqsPort = probe.getLocalPort();
-    }
+    sqsPort = Ports.free(1).get(0);
     node = JarProcess.start(Map.of(
         "LLMW_SQS_EMBEDDED_PORT", String.valueOf(sqsPort),
         "LLMW_PROVIDER_BASE_URL", sim.baseUrl(),

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.Main;
+import dev.llmworker.app.Ports;
 import dev.llmworker.support.SqsFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -169,7 +169,7 @@ class SubmitCommandTest {
   void nothingToSendTo() throws IOException {
     Path file = write("one.jsonl", List.of(utf8(task("t-1", "hi"))));
     Cli.Run run = new Cli(dir, new JsonObject().put("sqs", new JsonObject()
-        .put("embedded", new JsonObject().put("port", freePort())))).run("submit", file.toString());
+        .put("embedded", new JsonObject().put("port", Ports.free(1).get(0))))).run("submit", file.toString());
 
     assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
     assertTrue(run.err().contains("llm-worker: no SQS is configured (sqs.endpoint, sqs.queueUrl) and no embedded SQS"),
@@ -227,11 +227,5 @@ class SubmitCommandTest {
 
   static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

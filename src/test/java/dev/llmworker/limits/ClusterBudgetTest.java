@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.Node;
+import dev.llmworker.app.Ports;
 import dev.llmworker.app.Role;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
@@ -50,7 +51,7 @@ class ClusterBudgetTest {
     vertxes.add(simVertx);
     sim = SqsFixture.await(LlmSimulator.start(simVertx, SimulatorOptions.defaults().withLatencyMs(50).withPort(0)));
     String cluster = ClusteredVertx.newClusterName();
-    List<Integer> ports = ClusteredVertx.freePorts(2);
+    List<Integer> ports = Ports.free(2);
     for (int port : ports) {
       Vertx vertx = ClusteredVertx.start(cluster, port, ports);
       vertxes.add(vertx);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.Node;
+import dev.llmworker.app.Ports;
 import dev.llmworker.app.Role;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
@@ -59,7 +60,7 @@ class SharedCreditsTest {
     vertxes.add(simVertx);
     sim = SqsFixture.await(LlmSimulator.start(simVertx, SimulatorOptions.defaults().withLatencyMs(100).withPort(0)));
     String cluster = ClusteredVertx.newClusterName();
-    List<Integer> ports = ClusteredVertx.freePorts(2);
+    List<Integer> ports = Ports.free(2);
     Vertx first = ClusteredVertx.start(cluster, ports.get(0), ports);
     Vertx second = ClusteredVertx.start(cluster, ports.get(1), ports);
     vertxes.add(first);

@@ -8,32 +8,12 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 
 /** Clustered Vert.x instances in this JVM, joined by Hazelcast over TCP on loopback (no multicast). */
 public final class ClusteredVertx {
   private ClusteredVertx() {}
-
-  /** Free loopback ports for the members (the OS picks them; Hazelcast needs to know them up front). */
-  public static List<Integer> freePorts(int count) {
-    try {
-      ServerSocket[] sockets = new ServerSocket[count];
-      Integer[] ports = new Integer[count];
-      for (int i = 0; i < count; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
-      }
-      for (ServerSocket s : sockets) {
-        s.close();
-      }
-      return List.of(ports);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** One member listening on {@code port}, joining {@code members}, in a cluster named {@code cluster}. */
   public static Vertx start(String cluster, int port, List<Integer> members) {
