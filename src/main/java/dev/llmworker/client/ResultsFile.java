@@ -32,7 +32,10 @@ final class ResultsFile implements AutoCloseable {
     this.removedBytes = removedBytes;
   }
 
-  /** Opens (creating if need be) for appending, cutting off a torn last line; a {@link ClientException} if not writable. */
+  /**
+   * Opens (creating if need be) for appending, cutting off a torn last line; a {@link ClientException} if not
+   * writable.
+   */
   static ResultsFile open(Path path) {
     if (Files.exists(path) && !Files.isRegularFile(path)) {
       // a directory, a device or a pipe: none can be repaired, read back and appended to

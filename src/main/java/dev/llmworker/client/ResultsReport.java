@@ -46,7 +46,7 @@ final class ResultsReport {
     try {
       QueueDepth tasks = QueueDepth.fetch(client.clients().operations(), client.queues().tasks()).join();
       QueueDepth left = QueueDepth.fetch(client.clients().operations(), client.queues().results()).join();
-      if (tasks.visible() + tasks.delayed() + tasks.inFlight() > 0) {
+      if (tasks.total() > 0) {
         stderr.println("the tasks queue still has " + (tasks.visible() + tasks.delayed()) + " tasks waiting and "
             + tasks.inFlight() + " running: their results come later (use --follow)");
       }

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** The tasks this poller has at each worker instance: what its credits count, and what it takes back from a lost worker. */
+/**
+ * The tasks this poller has at each worker instance: what its credits count, and what it takes back from a lost
+ * worker.
+ */
 final class Dispatches {
   private final Map<String, Set<InFlightMessage>> byWorker = new HashMap<>();
   private int total;

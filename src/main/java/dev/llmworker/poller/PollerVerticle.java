@@ -184,7 +184,10 @@ public final class PollerVerticle extends VerticleBase {
     }
   }
 
-  /** Sends the task to the live worker with the most free slots of this poller's share (or holds it until one is live). */
+  /**
+   * Sends the task to the live worker with the most free slots of this poller's share (or holds it until one is
+   * live).
+   */
   private void dispatch(InFlightMessage task) {
     String worker = capacity.pick(dispatches::at);
     if (worker == null) {

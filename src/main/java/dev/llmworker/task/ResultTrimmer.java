@@ -38,7 +38,8 @@ public final class ResultTrimmer {
         return result.encode();
       }
       Longest longest = new Longest();
-      longest.visit(result.getJsonObject("response") == null ? null : result.getJsonObject("response").getValue("body"));
+      JsonObject response = result.getJsonObject("response");
+      longest.visit(response == null ? null : response.getValue("body"));
       longest.visit(llmw.getValue("raw"));
       if (longest.text == null || longest.text.length() <= MARK.length()) {
         break;

@@ -22,7 +22,8 @@ class ProgressTest {
     assertTrue(shown.contains("3 rejected"), shown);
     assertFalse(shown.contains("\n"), "a bar must not scroll: " + shown);
     progress.println("line 7: invalid_json: …");
-    assertTrue(text.toString().endsWith("\r\u001b[Kline 7: invalid_json: …" + System.lineSeparator()), text.toString());
+    assertTrue(text.toString().endsWith("\r\u001b[Kline 7: invalid_json: …" + System.lineSeparator()),
+        text.toString());
   }
 
   @Test

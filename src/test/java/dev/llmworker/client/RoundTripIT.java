@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The OpenAI-Batch-style round trip a user does with no code of their own: a JSONL file → {@code submit} → a running
- * {@code run} (its embedded SQS, found by the commands with no endpoint configured) → {@code results}.
+ * The OpenAI-Batch-style round trip a user does with no code of their own: a JSONL file → {@code submit} → a
+ * running {@code run} (its embedded SQS, found by the commands with no endpoint configured) → {@code results}.
  */
 class RoundTripIT {
   private static final int LINES = 10_000;

@@ -75,7 +75,8 @@ class SubmitCommandTest {
     assertRejected(run, 10, "bad_characters");
     assertRejected(run, 11, "unknown_provider");
     assertFalse(run.err().contains("line 7:"), "a blank line is not an error: " + run.err());
-    assertFalse(run.err().contains("line 1:") || run.err().contains("line 8:") || run.err().contains("line 12:"), run.err());
+    assertFalse(run.err().contains("line 1:") || run.err().contains("line 8:") || run.err().contains("line 12:"),
+        run.err());
     List<String> good = List.of(task("t-1", "first"), task("t-8", "¿Qué tal? 你好 👋"),
         task("t-12", "last, with a CRLF line end"));
     assertEquals(good.stream().sorted().toList(), sortedBodies(sqs.drain(sqs.queues.tasks())));
