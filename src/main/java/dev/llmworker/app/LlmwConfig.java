@@ -88,9 +88,14 @@ public record LlmwConfig(
     }
   }
 
-  /** @param admissionHorizonMs receive only what the rate budgets can start within this time */
+  /**
+   * @param admissionHorizonMs       receive only what the rate budgets can start within this time
+   * @param receiveVisibilitySeconds the visibility timeout a receive asks for; what a task still holds after half of
+   *                                 it is extended to {@code sqs.visibilityTimeoutSeconds}. Short, so that what a
+   *                                 long poll cut off by a stop brings is hidden only this long.
+   */
   public record Poller(int maxConcurrentReceives, int receiveLingerMs, int flushIntervalMs, int maxBackingOffPercent,
-      int admissionHorizonMs) {}
+      int admissionHorizonMs, int receiveVisibilitySeconds) {}
 
   public record Worker(int instances, int concurrency, int taskTimeoutSeconds) {
     public int capacity() {
@@ -222,7 +227,8 @@ public record LlmwConfig(
         r.integer("poller.receiveLingerMs", 0, 10_000),
         r.integer("poller.flushIntervalMs", 1, 10_000),
         r.integer("poller.maxBackingOffPercent", 0, 100),
-        r.integer("poller.admissionHorizonMs", 100, 60_000));
+        r.integer("poller.admissionHorizonMs", 100, 60_000),
+        r.integer("poller.receiveVisibilitySeconds", 2, 43_200));
     Worker worker = new Worker(
         r.integer("worker.instances", 0, 256),
         r.integer("worker.concurrency", 1, 10_000),

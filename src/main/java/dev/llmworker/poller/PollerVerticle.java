@@ -75,11 +75,12 @@ public final class PollerVerticle extends VerticleBase {
         SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush));
     settler = new OutcomeSettler(batchers, queues, config.retry(), new OversizeResults(vertx,
         java.nio.file.Path.of(config.results().oversizeFile()), stats.nodeId(), config.sqs().maxMessageBytes()));
-    keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds());
+    keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds(),
+        ReceiveLoop.visibilitySeconds(config));
     taskDelivery = new DeliveryOptions().setSendTimeout(config.worker().taskTimeoutSeconds() * 1000L);
     capacity = new CapacityTracker(vertx, this::capacityChanged, this::workerLost);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
-        () -> Math.min(10, capacity.share()), this::accept);
+        () -> Math.min(10, capacity.share()), inFlight::isEmpty, this::accept);
     var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
       if ("hurry".equals(m.body().getString("phase")) && drained != null) {
         drained.tryComplete();
@@ -341,6 +342,7 @@ public final class PollerVerticle extends VerticleBase {
         .compose(v -> flushAll())
         .onComplete(ar -> LOG.info("shutdown: {}", tally.summary()))
         .onComplete(ar -> keeper.stop())
+        .onComplete(ar -> receiver.abandon())
         .compose(v -> capacity.stop());
   }
 

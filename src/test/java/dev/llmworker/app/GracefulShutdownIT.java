@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
+import dev.llmworker.support.Http;
 import dev.llmworker.support.JarProcess;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.task.SampleTasks;
@@ -110,6 +111,33 @@ class GracefulShutdownIT {
       Map<QueueAttributeName, String> after = attributes(sqs);
       assertEquals("50", after.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES), after + "\n" + output);
       assertEquals("0", after.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE), after.toString());
+    } finally {
+      SqsFixture.await(vertx.close());
+    }
+  }
+
+  @Test
+  @DisplayName("an idle node with its long poll open exits 0 within 2 s of SIGTERM (docker stop gives 10 s)")
+  void idleNodeStopsAtOnce() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (SqsFixture sqs = SqsFixture.start(60, 5)) {
+      LlmSimulator sim = SqsFixture.await(LlmSimulator.start(vertx, SimulatorOptions.defaults()));
+      Map<String, String> env = env(sqs, sim);
+      env.put("LLMW_SQS_WAIT_TIME_SECONDS", "20");
+      try (JarProcess jar = JarProcess.start(env, "run")) {
+        String dashboard = jar.awaitLine(l -> l.contains("dashboard: "), Duration.ofSeconds(60))
+            .replaceAll(".*dashboard: ", "").trim();
+        // workers have announced their slots: the poller has opened its long poll on the empty queue
+        Eventually.await(Duration.ofSeconds(20), () -> {
+          JsonObject stats = Http.jsonOrNull(dashboard + "api/stats");
+          return stats != null && stats.getJsonObject("totals").getLong("capacity") > 0;
+        }, jar::output);
+        long signalledAt = System.nanoTime();
+        jar.terminate();
+        assertEquals(0, jar.awaitExit(Duration.ofSeconds(30)), jar.output());
+        double seconds = (System.nanoTime() - signalledAt) / 1e9;
+        assertTrue(seconds < 2.0, "an idle node took " + seconds + " s to stop:\n" + jar.output());
+      }
     } finally {
       SqsFixture.await(vertx.close());
     }
