@@ -57,6 +57,24 @@ final class ConfigReader {
     return value;
   }
 
+  /**
+   * A secret shared with people (a bearer token): empty (the feature it guards is off), or at least
+   * {@code minLength} characters that are not an unexpanded variable such as {@code ${TOKEN:-}}, which some
+   * compose tools pass on literally. The value itself is never put into the error.
+   */
+  String token(String key, int minLength) {
+    String value = string(key);
+    if (value.matches(".*\\$\\{.*\\}.*|\\$[A-Za-z_][A-Za-z0-9_]*|%[A-Za-z_][A-Za-z0-9_]*%")) {
+      throw new ConfigException(prefix + key + ": looks like an unexpanded variable (" + value + "): the tool that "
+          + "started llm-worker passed it on literally; set the real value, e.g. from openssl rand -hex 16");
+    }
+    if (!value.isEmpty() && value.length() < minLength) {
+      throw new ConfigException(prefix + key + ": expected empty (controls off) or at least " + minLength
+          + " characters, e.g. from openssl rand -hex 16; got " + value.length() + " characters");
+    }
+    return value;
+  }
+
   int integer(String key, int min, int max) {
     Object value = raw(key);
     String expected = "an integer from " + min + " to " + max;

@@ -172,6 +172,9 @@ public record LlmwConfig(
   public record Results(boolean keepRaw, String oversizeFile) {}
 
   public record Monitor(String host, int port, String token) {
+    /** A token anyone could guess is no protection: 16 characters at least (openssl rand -hex 16 gives 32). */
+    public static final int MIN_TOKEN_LENGTH = 16;
+
     public Monitor withPort(int value) {
       return new Monitor(host, value, token);
     }
@@ -244,7 +247,7 @@ public record LlmwConfig(
     Map<String, Price> prices = ProviderConfigs.prices(r);
     Results results = new Results(r.bool("results.keepRaw"), r.nonEmpty("results.oversizeFile"));
     Monitor monitor = new Monitor(
-        r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.string("monitor.token"));
+        r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.token("monitor.token", Monitor.MIN_TOKEN_LENGTH));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));
     Cluster cluster = new Cluster(
         r.bool("cluster.enabled"),

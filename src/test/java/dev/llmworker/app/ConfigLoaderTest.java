@@ -119,6 +119,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  @DisplayName("a monitor token that is short or an unexpanded variable fails at start, without showing the token")
+  void weakTokens() throws Exception {
+    ConfigException shortToken = failure("{\"monitor\":{\"token\":\"hunter2\"}}");
+    assertTrue(shortToken.getMessage().startsWith("monitor.token: expected empty (controls off) or at least 16"),
+        shortToken.getMessage());
+    assertTrue(!shortToken.getMessage().contains("hunter2"), shortToken.getMessage());
+    for (String literal : new String[] {"${LLMW_MONITOR_TOKEN:-}", "${LLMW_MONITOR_TOKEN}", "$LLMW_MONITOR_TOKEN",
+        "prefix-${TOKEN}-and-more-text", "%LLMW_MONITOR_TOKEN%"}) {
+      String message = failure("{\"monitor\":{\"token\":\"" + literal + "\"}}").getMessage();
+      assertTrue(message.startsWith("monitor.token: looks like an unexpanded variable"), message);
+    }
+    assertEquals("", load("{\"monitor\":{\"token\":\"\"}}").monitor().token());
+    assertEquals("0123456789abcdef", load("{\"monitor\":{\"token\":\"0123456789abcdef\"}}").monitor().token());
+  }
+
+  @Test
   @DisplayName("the monitor token never shows in the config's string form")
   void tokenHidden() {
     assertTrue(!new LlmwConfig.Monitor("127.0.0.1", 8080, "s3cret").toString().contains("s3cret"));

@@ -182,6 +182,35 @@ class DockerFilesTest {
   }
 
   @Test
+  @DisplayName("compose means the same to podman-compose 1.0.3: no ${X:-} (passed on literally), CMD-SHELL checks "
+      + "(a CMD list is mangled), a check for every service (OCI images lose HEALTHCHECK), two workers by default")
+  void podmanComposeReadsItTheSame() throws IOException {
+    String text = Files.readString(COMPOSE).replaceAll("(?m)^\\s*#.*$", "");
+    Matcher emptyDefault = Pattern.compile("\\$\\{[A-Za-z0-9_]+:?-}").matcher(text);
+    assertFalse(emptyDefault.find(), "podman-compose passes " + (emptyDefault.hitEnd() ? "" : emptyDefault.group())
+        + " on literally: pass a variable through as a key without a value");
+    Map<String, Object> services = map(compose, "services");
+    for (String name : services.keySet()) {
+      Object check = map(services, name).get("healthcheck");
+      assertNotNull(check, name + ": needs its own healthcheck in the file");
+      List<String> test = strings(map(map(services, name), "healthcheck").get("test"));
+      assertEquals("CMD-SHELL", test.get(0), name + ": podman-compose mangles the CMD list form: " + test);
+      assertEquals(2, test.size(), name + ": CMD-SHELL takes one command string: " + test);
+    }
+    assertEquals(2, map(map(services, "worker"), "deploy").get("replicas"),
+        "two worker nodes by default, for docker compose and podman-compose (which has no --scale)");
+  }
+
+  @Test
+  @DisplayName("the image's user and group are both llmw with id 10001, and it runs as them")
+  void userAndGroupAgree() throws IOException {
+    String runs = all("RUN").stream().map(Instruction::args).collect(Collectors.joining("\n"));
+    assertTrue(runs.contains("groupadd --system --gid 10001 llmw"), "group llmw must have gid 10001: " + runs);
+    assertTrue(runs.contains("useradd --system --uid 10001 --gid 10001"), "user llmw: uid and gid 10001: " + runs);
+    assertEquals("10001:10001", single("USER"));
+  }
+
+  @Test
   @DisplayName("compose gives nodes longer to stop than shutdown.graceSeconds, and the image stops them with SIGTERM")
   void gracefulStop() {
     assertEquals("SIGTERM", single("STOPSIGNAL"));
