@@ -4,11 +4,14 @@ import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.sqs.BulkSender;
+import dev.llmworker.sqs.QueueDepth;
 import dev.llmworker.task.SampleTasks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,6 +36,8 @@ final class DemoCommand implements Callable<Integer> {
   double errorRate;
 
   private String lastProgress = "";
+  /** Sample tasks the feeder has put on the tasks queue. */
+  private final AtomicLong fed = new AtomicLong();
 
   @Override
   public Integer call() throws Exception {
@@ -62,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     startFeeder(vertx, node);
     vertx.setPeriodic(5000, id -> progress(node.stats()));
     return RunningNode.runUntilTerminated(vertx,
-        () -> node.stop().eventually(sim::close), node::hurry, cfg.shutdown().graceSeconds(), System.out);
+        () -> node.stopRoles().compose(v -> account(node)).eventually(node::close).eventually(sim::close),
+        node::hurry, cfg.shutdown().graceSeconds(), System.out);
   }
 
   /**
@@ -86,15 +92,35 @@ final class DemoCommand implements Callable<Integer> {
       vertx.setPeriodic(1000, id -> vertx.executeBlocking(() -> {
         sender.send(next[0], 20, n -> SampleTasks.body("demo-", n));
         next[0] += 20;
+        fed.addAndGet(20);
         return null;
       }));
       return;
     }
     vertx.executeBlocking(() -> {
       sender.send(0, tasks, n -> SampleTasks.body("demo-", n));
+      fed.addAndGet(tasks);
       return null;
     }).onSuccess(v -> System.out.println("demo: enqueued " + tasks + " tasks"))
         .onFailure(e -> System.out.println("demo: enqueueing failed: " + e.getMessage()));
+  }
+
+  /**
+   * After the roles stopped, before the embedded SQS goes: every task fed is a result line or still in the tasks
+   * queue (a dead-lettered task has an error result line too), so a stop lost nothing when the two add up.
+   */
+  private Future<Void> account(Node node) {
+    var sqs = node.sqs().operations();
+    Future<QueueDepth> results = Future.fromCompletionStage(QueueDepth.fetch(sqs, node.queues().results()));
+    Future<QueueDepth> left = Future.fromCompletionStage(QueueDepth.fetch(sqs, node.queues().tasks()));
+    Future<QueueDepth> dead = Future.fromCompletionStage(QueueDepth.fetch(sqs, node.queues().dlq()));
+    return Future.all(results, left, dead).onSuccess(all -> {
+      long lost = fed.get() - results.result().total() - left.result().total();
+      System.out.printf("demo: %d tasks fed; %d result lines (%d of them dead-lettered), %d still in the tasks "
+          + "queue: %s%n", fed.get(), results.result().total(), dead.result().total(), left.result().total(),
+          lost <= 0 ? "none lost" : lost + " LOST");
+    }).onFailure(e -> System.out.println("demo: could not count the queues: " + e.getMessage())).<Void>mapEmpty()
+        .recover(e -> Future.succeededFuture());
   }
 
   /** A progress line every few seconds while something changes, and one line when all sample tasks are done. */

@@ -165,6 +165,11 @@ public final class Node {
    * finish within {@code shutdown.graceSeconds} and gives the rest back to SQS; then everything closes.
    */
   public Future<Void> stop() {
+    return stopRoles().eventually(this::close);
+  }
+
+  /** The graceful stop of every role, leaving the SQS clients (and the embedded SQS) open: {@link #close} them. */
+  public Future<Void> stopRoles() {
     deployed = false;
     if (publisher >= 0) {
       vertx.cancelTimer(publisher);
@@ -175,16 +180,20 @@ public final class Node {
         .compose(v -> workers == null ? Future.succeededFuture() : workers.stop())
         .compose(v -> undeploy(sharesId))
         .compose(v -> undeploy(monitorId))
-        .eventually(() -> vertx.executeBlocking(() -> {
-          if (sqs != null) {
-            sqs.close();
-          }
-          if (embedded != null) {
-            embedded.close();
-          }
-          return null;
-        }))
         .mapEmpty();
+  }
+
+  /** Closes the SQS clients and stops the embedded SQS (its queues are gone then), after {@link #stopRoles}. */
+  public Future<Void> close() {
+    return vertx.executeBlocking(() -> {
+      if (sqs != null) {
+        sqs.close();
+      }
+      if (embedded != null) {
+        embedded.close();
+      }
+      return null;
+    });
   }
 
   /** A second SIGTERM: stop waiting for running tasks, give them back to SQS now. */
