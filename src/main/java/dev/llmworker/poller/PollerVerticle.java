@@ -54,6 +54,8 @@ public final class PollerVerticle extends VerticleBase {
   private ReceiveLoop receiver;
   private boolean stopping;
   private Promise<Void> drained;
+  /** A second signal ended the grace period early. */
+  private boolean hurried;
   private ShutdownTally tally;
   /** Visibility resets issued by a stop, awaited before it completes. */
   private final List<Future<Settlement>> releases = new java.util.ArrayList<>();
@@ -83,6 +85,7 @@ public final class PollerVerticle extends VerticleBase {
         () -> Math.min(10, capacity.share()), inFlight::isEmpty, this::accept);
     var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
       if ("hurry".equals(m.body().getString("phase")) && drained != null) {
+        hurried = !drained.future().isComplete();
         drained.tryComplete();
       }
     });
@@ -268,6 +271,7 @@ public final class PollerVerticle extends VerticleBase {
     }
     if (tally != null && outcome.kind() == TaskOutcome.Kind.RELEASED) {
       tally.released++;
+      tally.cutShort += hurried ? 1 : 0; // a worker gives a running task back only when told to hurry
     } else if (tally != null) {
       tally.settled(settlement);
     }
@@ -347,6 +351,7 @@ public final class PollerVerticle extends VerticleBase {
   }
 
   private Future<Void> releaseUnfinished() {
+    tally.cutShort += dispatches.total();
     List<Future<Settlement>> released = List.copyOf(inFlight.values()).stream().map(this::release).toList();
     return Future.join(released).mapEmpty();
   }

@@ -8,6 +8,8 @@ final class ShutdownTally {
   int deadLettered;
   int returned;
   int released;
+  /** Of those released: still running when the grace period ended or a second signal came. */
+  int cutShort;
 
   ShutdownTally(int held) {
     this.held = held;
@@ -23,7 +25,8 @@ final class ShutdownTally {
 
   String summary() {
     return String.format("%d tasks were in flight; finished %d (%d succeeded, %d dead-lettered, %d returned for a "
-            + "retry), released %d unfinished back to SQS, in %.1f s", held, succeeded + deadLettered + returned,
-        succeeded, deadLettered, returned, released, (System.nanoTime() - startedAt) / 1e9);
+            + "retry), released %d unfinished back to SQS (%d not started, %d cut short), "
+            + "in %.1f s", held, succeeded + deadLettered + returned, succeeded, deadLettered, returned, released,
+        released - cutShort, cutShort, (System.nanoTime() - startedAt) / 1e9);
   }
 }

@@ -174,28 +174,28 @@ class DockerFilesTest {
     Map<String, Object> worker = map(map(compose, "services"), "worker");
     assertNull(worker.get("container_name"), "a fixed container_name stops --scale worker=N");
     assertNull(worker.get("ports"), "fixed host ports stop --scale worker=N");
-    List<String> test = strings(map(worker, "healthcheck").get("test"));
-    assertFalse(String.join(" ", test).contains("/health"), "a worker-only node has no monitor to ask for /health");
-    assertTrue(String.join(" ", test).contains("/" + load(nodeEnv("worker")).cluster().port()),
+    String test = String.valueOf(map(worker, "healthcheck").get("test"));
+    assertFalse(test.contains("/health"), "a worker-only node has no monitor to ask for /health");
+    assertTrue(test.contains("/" + load(nodeEnv("worker")).cluster().port()),
         "the worker's check must probe its Hazelcast port: " + test);
     assertEquals("service_healthy", map(map(worker, "depends_on"), "main").get("condition"));
   }
 
   @Test
-  @DisplayName("compose means the same to podman-compose 1.0.3: no ${X:-} (passed on literally), CMD-SHELL checks "
-      + "(a CMD list is mangled), a check for every service (OCI images lose HEALTHCHECK), two workers by default")
+  @DisplayName("compose means the same to podman-compose 1.0.3: no ${X:-} (passed on literally), checks as plain "
+      + "strings (a list is mangled, and consumed by the first replica), a check for every service (OCI images lose "
+      + "HEALTHCHECK), two workers by default")
   void podmanComposeReadsItTheSame() throws IOException {
     String text = Files.readString(COMPOSE).replaceAll("(?m)^\\s*#.*$", "");
     Matcher emptyDefault = Pattern.compile("\\$\\{[A-Za-z0-9_]+:?-}").matcher(text);
-    assertFalse(emptyDefault.find(), "podman-compose passes " + (emptyDefault.hitEnd() ? "" : emptyDefault.group())
-        + " on literally: pass a variable through as a key without a value");
+    assertFalse(emptyDefault.find(), "podman-compose passes ${X:-} on literally: pass a variable through as a key "
+        + "without a value");
     Map<String, Object> services = map(compose, "services");
     for (String name : services.keySet()) {
       Object check = map(services, name).get("healthcheck");
       assertNotNull(check, name + ": needs its own healthcheck in the file");
-      List<String> test = strings(map(map(services, name), "healthcheck").get("test"));
-      assertEquals("CMD-SHELL", test.get(0), name + ": podman-compose mangles the CMD list form: " + test);
-      assertEquals(2, test.size(), name + ": CMD-SHELL takes one command string: " + test);
+      Object test = map(map(services, name), "healthcheck").get("test");
+      assertTrue(test instanceof String, name + ": healthcheck.test must be one shell string: " + test);
     }
     assertEquals(2, map(map(services, "worker"), "deploy").get("replicas"),
         "two worker nodes by default, for docker compose and podman-compose (which has no --scale)");

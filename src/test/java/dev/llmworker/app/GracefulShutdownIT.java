@@ -62,6 +62,8 @@ class GracefulShutdownIT {
         exitedAt = System.nanoTime();
         assertTrue((exitedAt - signalledAt) / 1e9 < 20, "exceeded the grace period");
         assertTrue(jar.output().contains("shutdown: "), "no summary line:\n" + jar.output());
+        assertTrue(jar.output().contains(", 0 cut short)"), "running tasks must finish within the grace period:\n"
+            + jar.output());
       }
       Map<QueueAttributeName, String> after = attributes(sqs);
       assertEquals("0", after.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE),
@@ -105,7 +107,8 @@ class GracefulShutdownIT {
         jar.terminate();
         assertEquals(0, jar.awaitExit(Duration.ofSeconds(15)), jar.output());
         assertTrue((System.nanoTime() - start) / 1e9 < 15, "did not hurry: " + jar.output());
-        assertTrue(jar.output().contains("released 50 unfinished"), jar.output());
+        assertTrue(jar.output().contains("released 50 unfinished back to SQS (0 not started, 50 cut short)"),
+            jar.output());
         output = jar.output();
       }
       Map<QueueAttributeName, String> after = attributes(sqs);
