@@ -8,6 +8,7 @@ import dev.llmworker.sqs.QueueDepth;
 import dev.llmworker.task.SampleTasks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
 import java.util.concurrent.Callable;
@@ -38,6 +39,8 @@ final class DemoCommand implements Callable<Integer> {
   private String lastProgress = "";
   /** Sample tasks the feeder has put on the tasks queue. */
   private final AtomicLong fed = new AtomicLong();
+  /** The final count of a stop has been printed. */
+  private final Promise<Void> accounted = Promise.promise();
 
   @Override
   public Integer call() throws Exception {
@@ -68,7 +71,7 @@ final class DemoCommand implements Callable<Integer> {
     vertx.setPeriodic(5000, id -> progress(node.stats()));
     return RunningNode.runUntilTerminated(vertx,
         () -> node.stopRoles().compose(v -> account(node)).eventually(node::close).eventually(sim::close),
-        node::hurry, cfg.shutdown().graceSeconds(), System.out);
+        () -> node.settled().compose(v -> accounted.future()), node::hurry, cfg.shutdown().graceSeconds(), System.out);
   }
 
   /**
@@ -120,7 +123,7 @@ final class DemoCommand implements Callable<Integer> {
           + "queue: %s%n", fed.get(), results.result().total(), dead.result().total(), left.result().total(),
           lost <= 0 ? "none lost" : lost + " LOST");
     }).onFailure(e -> System.out.println("demo: could not count the queues: " + e.getMessage())).<Void>mapEmpty()
-        .recover(e -> Future.succeededFuture());
+        .recover(e -> Future.succeededFuture()).onComplete(ar -> accounted.tryComplete());
   }
 
   /** A progress line every few seconds while something changes, and one line when all sample tasks are done. */

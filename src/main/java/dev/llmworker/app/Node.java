@@ -15,6 +15,7 @@ import dev.llmworker.worker.WorkerPool;
 import dev.llmworker.worker.WorkerVerticle;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,9 @@ public final class Node {
   private SqsClients sqs;
   private QueueUrls queues;
   private String pollerId;
+  private PollerVerticle poller;
+  /** Set by a stop: every task finished or given back, every batch flushed. */
+  private Future<Void> settled;
   private WorkerPool workers;
   private String sharesId;
   private String monitorId;
@@ -115,8 +119,8 @@ public final class Node {
     if (!roles.contains(Role.POLLER)) {
       return Future.succeededFuture();
     }
-    return vertx.deployVerticle(new PollerVerticle(config, queues, sqs, stats))
-        .onSuccess(id -> pollerId = id).mapEmpty();
+    poller = new PollerVerticle(config, queues, sqs, stats);
+    return vertx.deployVerticle(poller).onSuccess(id -> pollerId = id).mapEmpty();
   }
 
   private Future<Void> deployMonitor() {
@@ -175,12 +179,23 @@ public final class Node {
       vertx.cancelTimer(publisher);
     }
     shutdownPhase("drain");
+    settled = Future.join(pollerId == null ? Future.succeededFuture() : poller.settled(),
+        workers == null ? Future.succeededFuture() : workers.drained()).mapEmpty();
     return undeploy(pollerId)
         .onComplete(ar -> shutdownPhase("hurry"))
         .compose(v -> workers == null ? Future.succeededFuture() : workers.stop())
         .compose(v -> undeploy(sharesId))
         .compose(v -> undeploy(monitorId))
         .mapEmpty();
+  }
+
+  /**
+   * Completes, once a stop is under way, when no task is left to finish or give back and every batch went to SQS:
+   * what the stop does after that (unregistering from the cluster, leaving it, closing clients) loses nothing if it is
+   * cut short. Before a stop it never completes.
+   */
+  public Future<Void> settled() {
+    return settled == null ? Promise.<Void>promise().future() : settled;
   }
 
   /** Closes the SQS clients and stops the embedded SQS (its queues are gone then), after {@link #stopRoles}. */

@@ -34,8 +34,8 @@ final class RunCommand implements Callable<Integer> {
       Node node = Node.start(vertx, cfg, Role.parse(roles), registry).await();
       System.out.println("llm-worker running");
       node.describe().forEach(line -> System.out.println("  " + line));
-      return RunningNode.runUntilTerminated(vertx, node::stop, node::hurry, cfg.shutdown().graceSeconds(),
-          System.out);
+      return RunningNode.runUntilTerminated(vertx, node::stop, node::settled, node::hurry,
+          cfg.shutdown().graceSeconds(), System.out);
     } catch (RuntimeException e) {
       vertx.close();
       throw e;

@@ -56,6 +56,8 @@ public final class PollerVerticle extends VerticleBase {
   private Promise<Void> drained;
   /** A second signal ended the grace period early. */
   private boolean hurried;
+  /** Completed when a stop has settled or given back every message and flushed every batch. */
+  private final Promise<Void> settled = Promise.promise();
   private ShutdownTally tally;
   /** Visibility resets issued by a stop, awaited before it completes. */
   private final List<Future<Settlement>> releases = new java.util.ArrayList<>();
@@ -347,7 +349,16 @@ public final class PollerVerticle extends VerticleBase {
         .onComplete(ar -> LOG.info("shutdown: {}", tally.summary()))
         .onComplete(ar -> keeper.stop())
         .onComplete(ar -> receiver.abandon())
+        .onComplete(ar -> settled.tryComplete())
         .compose(v -> capacity.stop());
+  }
+
+  /**
+   * Completes once a stop has settled or given back every message it held and flushed every batch to SQS: what its
+   * undeploy still does after that (unregistering from the cluster) loses nothing if it is cut short.
+   */
+  public Future<Void> settled() {
+    return settled.future();
   }
 
   private Future<Void> releaseUnfinished() {

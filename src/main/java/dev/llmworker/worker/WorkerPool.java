@@ -9,7 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,7 @@ public final class WorkerPool {
   private final Supplier<WorkerVerticle> factory;
   private final String nodeId;
   private final Deque<String> deployments = new ArrayDeque<>();
+  private final Map<String, WorkerVerticle> instances = new HashMap<>();
   private Future<Integer> lastChange = Future.succeededFuture(0);
   private MessageConsumer<JsonObject> control;
 
@@ -55,6 +58,14 @@ public final class WorkerPool {
 
   public synchronized int size() {
     return deployments.size();
+  }
+
+  /**
+   * Completes when every instance running now has answered its tasks, once a stop or the shutdown's drain phase has
+   * reached them; what remains of their undeploy is housekeeping (unregistering from the cluster).
+   */
+  public synchronized Future<Void> drained() {
+    return Future.join(instances.values().stream().map(WorkerVerticle::drained).toList()).mapEmpty();
   }
 
   /** Undeploys every instance (letting running tasks finish) and stops answering scale requests. */
@@ -86,20 +97,27 @@ public final class WorkerPool {
   private Future<Void> deploy(int count) {
     List<Future<String>> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      started.add(vertx.deployVerticle(factory.get()).onSuccess(this::added));
+      WorkerVerticle instance = factory.get();
+      started.add(vertx.deployVerticle(instance).onSuccess(id -> added(id, instance)));
     }
     return Future.all(started).mapEmpty();
   }
 
-  private synchronized void added(String deploymentId) {
+  private synchronized void added(String deploymentId, WorkerVerticle instance) {
     deployments.addLast(deploymentId);
+    instances.put(deploymentId, instance);
+  }
+
+  private synchronized void removed(String deploymentId) {
+    instances.remove(deploymentId);
   }
 
   private Future<Void> undeploy(int count) {
     List<Future<Void>> stopped = new ArrayList<>();
     synchronized (this) {
       for (int i = 0; i < count && !deployments.isEmpty(); i++) {
-        stopped.add(vertx.undeploy(deployments.pollLast()));
+        String id = deployments.pollLast();
+        stopped.add(vertx.undeploy(id).onComplete(ar -> removed(id)));
       }
     }
     return Future.join(stopped).mapEmpty();

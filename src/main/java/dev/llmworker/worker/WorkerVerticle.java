@@ -136,6 +136,11 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
+  /** Completes once this instance takes no more tasks and those it ran have been answered (or hurried back). */
+  public Future<Void> drained() {
+    return drained.future();
+  }
+
   /**
    * Stops taking tasks, hands waiting ones back, and lets running ones finish within the grace period. It goes on
    * announcing itself (with capacity 0) until they have: pollers take back the tasks of a worker that falls silent.

@@ -192,6 +192,36 @@ class ClusterIT {
   }
 
   @Test
+  @DisplayName("an idle worker node exits 0 within seconds of SIGTERM while a frozen member holds up the cluster "
+      + "(no heartbeats, not yet removed): leaving the cluster is cut short, not waited out to the heartbeat timeout")
+  void stopsWhileAMemberIsFrozen() throws Exception {
+    startBackends(20);
+    JarProcess main = startNode(0, "poller,monitor", 0, Map.of());
+    JarProcess frozen = startNode(1, "worker", 1, Map.of());
+    JarProcess leaving = startNode(2, "worker", 1, Map.of());
+    String monitor = monitorUrl(main);
+    Eventually.await(Duration.ofSeconds(60), () -> capacity(stats(monitor)) == 20, () -> describe(main, frozen,
+        leaving));
+    signal("STOP", frozen);
+    try {
+      long signalledAt = System.nanoTime();
+      leaving.terminate();
+      assertEquals(0, leaving.awaitExit(Duration.ofSeconds(30)), leaving.output());
+      double seconds = (System.nanoTime() - signalledAt) / 1e9;
+      // hazelcast.max.no.heartbeat.seconds is 10: waiting for the cluster to drop the frozen member took that long
+      assertTrue(seconds < 5, "took " + seconds + " s to stop:\n" + leaving.output());
+      assertTrue(leaving.output().contains("llm-worker: stopped"), leaving.output());
+    } finally {
+      signal("CONT", frozen);
+    }
+  }
+
+  private static void signal(String name, JarProcess process) throws IOException, InterruptedException {
+    assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start()
+        .waitFor(), "kill -" + name);
+  }
+
+  @Test
   @DisplayName("kill -9 of a worker node mid-run: its running tasks go back to SQS within seconds (not after the "
       + "10-minute visibility timeout), all 2,000 complete once, the monitor marks the node gone, capacity drops")
   void killedWorkerNodeLosesNothing() throws Exception {
