@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build:  docker build -t llm-worker .
+# Build:  docker build -t llm-worker .       (podman/buildah: podman build --format docker, or HEALTHCHECK is dropped)
 # Run:    docker run --rm -p 127.0.0.1:8080:8080 -e LLMW_SQS_QUEUE_URL=... -e OPENAI_API_KEY llm-worker
 # Try:    docker run --rm -p 127.0.0.1:8080:8080 llm-worker demo
 # Cluster on one machine: cluster/docker-compose.yml (see cluster/README.md).
@@ -53,7 +53,9 @@ EXPOSE 8080 5701 5801
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS "http://127.0.0.1:${LLMW_MONITOR_PORT:-8080}/health" || exit 1
 
-# SIGTERM starts the graceful stop (shutdown.graceSeconds, default 30 s): give docker stop more time than that.
+# SIGTERM starts the graceful stop: an idle node exits within about a second; a busy one lets its running tasks
+# finish within shutdown.graceSeconds (30 s): give docker stop / stop_grace_period / terminationGracePeriodSeconds /
+# ECS stopTimeout more than that (60 s).
 STOPSIGNAL SIGTERM
 # The cluster needs the address other containers reach this one at; 0.0.0.0 cannot be advertised. Unless
 # LLMW_CLUSTER_PUBLIC_HOST is given, it is this container's first IP address. exec: java is PID 1 and gets the

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
+import dev.llmworker.support.Http;
 import dev.llmworker.support.JarProcess;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.TestConfig;
@@ -14,9 +15,6 @@ import dev.llmworker.sqs.SqsClients;
 import dev.llmworker.task.SampleTasks;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The shaded jar as users run it: a separate process, configured by environment and files. */
 class FatJarIT {
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @TempDir
   Path dir;
 
   private static HttpResponse<String> get(String url) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return Http.get(url);
   }
 
   @Test
@@ -63,11 +59,8 @@ class FatJarIT {
 
       assertEquals(200, get(dashboard + "health").statusCode());
       Eventually.await(Duration.ofSeconds(20), () -> {
-        try {
-          return new JsonObject(get(dashboard + "api/stats").body()).getJsonObject("totals").getLong("succeeded") == 50;
-        } catch (Exception e) {
-          return false;
-        }
+        JsonObject stats = Http.jsonOrNull(dashboard + "api/stats");
+        return stats != null && stats.getJsonObject("totals").getLong("succeeded") == 50;
       }, jar::output);
       HttpResponse<String> ready = get(dashboard + "ready");
       assertEquals(200, ready.statusCode(), ready.body());
