@@ -247,7 +247,8 @@ public record LlmwConfig(
     Map<String, Price> prices = ProviderConfigs.prices(r);
     Results results = new Results(r.bool("results.keepRaw"), r.nonEmpty("results.oversizeFile"));
     Monitor monitor = new Monitor(
-        r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535), r.token("monitor.token", Monitor.MIN_TOKEN_LENGTH));
+        r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535),
+        r.token("monitor.token", Monitor.MIN_TOKEN_LENGTH));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));
     Cluster cluster = new Cluster(
         r.bool("cluster.enabled"),

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -101,17 +102,20 @@ public final class SimulateCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
-  /** Blocks this (main) thread until the JVM is asked to stop, then closes Vert.x. */
+  /**
+   * Blocks this (main) thread until SIGTERM or Ctrl-C, then closes Vert.x: the command then returns 0, so a container
+   * engine's stop ends it with exit 0 rather than 143 (signal handlers of its own, not a shutdown hook).
+   */
   private static void awaitTermination(Vertx vertx) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        System.err.println("llm-worker simulate: Vert.x did not close cleanly: " + e);
-      }
-      closed.countDown();
-    }, "llmw-simulate-shutdown"));
-    closed.await();
+    CountDownLatch signalled = new CountDownLatch(1);
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> signalled.countDown());
+    }
+    signalled.await();
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("llm-worker simulate: Vert.x did not close cleanly: " + e);
+    }
   }
 }

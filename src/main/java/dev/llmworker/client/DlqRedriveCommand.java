@@ -1,6 +1,7 @@
 package dev.llmworker.client;
 
 import dev.llmworker.sqs.DeadLetterQueue;
+import dev.llmworker.sqs.QueueDepth;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -37,21 +38,33 @@ final class DlqRedriveCommand extends ClientCommand implements Callable<Integer>
 
   private int all(QueueClient client, String from, String to) throws InterruptedException {
     Progress progress = new Progress(err(), "redrive");
+    long before = visible(client);
+    long movedNatively = 0;
     try {
-      long moved = new NativeRedrive(client.clients().operations(), client.queues()).moveAll(progress);
+      movedNatively = new NativeRedrive(client.clients().operations(), client.queues()).moveAll(progress);
       progress.finish();
-      out().println("moved " + moved + " message(s) from " + from + " to " + to + " (SQS message move task)");
-      return 0;
+      long left = visible(client);
+      if (movedNatively >= before || left == 0) {
+        out().println("moved " + movedNatively + " message(s) from " + from + " to " + to + " (SQS message move task)");
+        return 0;
+      }
+      // seen with FIFO queues: the move task reports success, having moved nothing
+      err().println("the SQS message move task moved " + movedNatively + " of " + before + " message(s), and " + left
+          + " are still in " + from + "; moving them one batch at a time instead");
     } catch (NativeRedrive.Unsupported e) {
       progress.finish();
       err().println("SQS message move task not available here (" + Terminal.safe(e.getMessage(), 300)
           + "); moving the messages one batch at a time instead");
     }
     try (DeadLetters dlq = new DeadLetters(client)) {
-      int moved = dlq.queue().redriveAll().await().moved();
+      long moved = movedNatively + dlq.queue().redriveAll().await().moved();
       out().println("moved " + moved + " message(s) from " + from + " to " + to);
       return 0;
     }
+  }
+
+  private static long visible(QueueClient client) {
+    return QueueDepth.fetch(client.clients().operations(), client.queues().dlq()).join().visible();
   }
 
   private int some(QueueClient client, String from, String to) {

@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 /**
  * The poller's long-poll loop: asks SQS for {@code min(10, free credits)} while credits are free (with one long poll
  * while the queue is empty), waits up to {@code poller.receiveLingerMs} for a full batch of 10, and backs off
- * (capped, with jitter) while SQS fails — it never stops by itself. Credits reserved by receives under way count as used. Confined to one context.
+ * (capped, with jitter) while SQS fails — it never stops by itself. Credits reserved by receives under way count as
+ * used. Confined to one context.
  */
 final class ReceiveLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiveLoop.class);

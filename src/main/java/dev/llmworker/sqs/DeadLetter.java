@@ -23,6 +23,11 @@ public record DeadLetter(Message message) {
     }
   }
 
+  /** The tasks-queue message id of the task llm-worker dead-lettered ({@code llmw-source-message-id}), or null. */
+  public String sourceMessageId() {
+    return attribute(message.messageAttributes(), "llmw-source-message-id", null);
+  }
+
   public JsonObject toJson() {
     Map<String, MessageAttributeValue> attrs = message.messageAttributes();
     String body = message.body() == null ? "" : message.body();

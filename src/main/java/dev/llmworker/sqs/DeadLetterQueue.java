@@ -49,9 +49,16 @@ public final class DeadLetterQueue {
   /** What a redrive did: how many moved, and which of the wanted ids were not found in the DLQ. */
   public record Redriven(int moved, Set<String> notFound) {}
 
-  /** Moves every message back to the tasks queue, batch by batch, until the DLQ has none visible. */
+  /**
+   * Moves every message back to the tasks queue, batch by batch, until the DLQ shows no more: a snapshot, each
+   * message at most once. A task that fails again comes back to the DLQ under the message id this redrive gave it
+   * (SQS's redrive policy keeps it) or carrying it as {@code llmw-source-message-id} (llm-worker's own dead letter):
+   * such a message is left where it is, so a redrive ends, and pays no task twice, however fast tasks fail again.
+   */
   public Future<Redriven> redriveAll() {
-    return redriveBatches(0);
+    Set<String> sent = new HashSet<>();
+    Map<String, Message> held = new LinkedHashMap<>();
+    return redriveBatches(sent, held, 0).eventually(() -> release(held.values()));
   }
 
   /**
@@ -84,14 +91,26 @@ public final class DeadLetterQueue {
           held.put(m.messageId(), m);
         }
       }
-      return move(wanted).compose(moved -> scan(missing, held, movedSoFar + moved));
+      return move(wanted, new HashSet<>()).compose(moved -> scan(missing, held, movedSoFar + moved));
     });
   }
 
-  private Future<Redriven> redriveBatches(int movedSoFar) {
-    return receive().compose(batch -> batch.isEmpty()
-        ? Future.succeededFuture(new Redriven(movedSoFar, Set.of()))
-        : move(batch).compose(moved -> redriveBatches(movedSoFar + moved)));
+  private Future<Redriven> redriveBatches(Set<String> sent, Map<String, Message> held, int movedSoFar) {
+    return receive().compose(batch -> {
+      List<Message> fresh = batch.stream().filter(m -> !held.containsKey(m.messageId())).toList();
+      if (fresh.isEmpty()) {
+        return Future.succeededFuture(new Redriven(movedSoFar, Set.of()));
+      }
+      List<Message> snapshot = new ArrayList<>();
+      for (Message m : fresh) {
+        if (sent.contains(m.messageId()) || sent.contains(new DeadLetter(m).sourceMessageId())) {
+          held.put(m.messageId(), m); // moved by this redrive and failed again: it stays, visible again at the end
+        } else {
+          snapshot.add(m);
+        }
+      }
+      return move(snapshot, sent).compose(moved -> redriveBatches(sent, held, movedSoFar + moved));
+    });
   }
 
   /** Receives until {@code max} distinct messages are held or the queue shows no more. */
@@ -114,16 +133,19 @@ public final class DeadLetterQueue {
         .map(r -> r.messages());
   }
 
-  /** Sends to the tasks queue, then deletes from the DLQ what the tasks queue accepted; returns how many moved. */
-  private Future<Integer> move(List<Message> messages) {
+  /**
+   * Sends to the tasks queue, then deletes from the DLQ what the tasks queue accepted; returns how many moved and
+   * adds the message ids the tasks queue gave them to {@code sent}.
+   */
+  private Future<Integer> move(List<Message> messages, Set<String> sent) {
     List<Future<Integer>> batches = new ArrayList<>();
     for (int from = 0; from < messages.size(); from += 10) {
-      batches.add(moveBatch(messages.subList(from, Math.min(messages.size(), from + 10))));
+      batches.add(moveBatch(messages.subList(from, Math.min(messages.size(), from + 10)), sent));
     }
     return Future.all(batches).map(all -> IntStream.range(0, all.size()).map(i -> all.<Integer>resultAt(i)).sum());
   }
 
-  private Future<Integer> moveBatch(List<Message> batch) {
+  private Future<Integer> moveBatch(List<Message> batch, Set<String> sent) {
     boolean fifo = FifoIds.isFifo(queues.tasks());
     List<SendMessageBatchRequestEntry> entries = IntStream.range(0, batch.size()).mapToObj(i -> {
       Message m = batch.get(i);
@@ -136,8 +158,9 @@ public final class DeadLetterQueue {
       return e.build();
     }).toList();
     return Future.fromCompletionStage(sqs.sendMessageBatch(b -> b.queueUrl(queues.tasks()).entries(entries)), context)
-        .compose(sent -> {
-          List<Message> accepted = sent.successful().stream()
+        .compose(answer -> {
+          answer.successful().forEach(s -> sent.add(s.messageId()));
+          List<Message> accepted = answer.successful().stream()
               .map(s -> batch.get(Integer.parseInt(s.id().substring(1)))).toList();
           return delete(accepted).map(v -> accepted.size());
         });

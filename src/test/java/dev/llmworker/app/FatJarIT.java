@@ -75,6 +75,16 @@ class FatJarIT {
   }
 
   @Test
+  @DisplayName("simulate stops on SIGTERM with exit 0 (a container engine's stop shows a clean exit, not 143)")
+  void simulateStopsCleanly() throws Exception {
+    try (JarProcess sim = JarProcess.start(Map.of(), "simulate", "--port", "0")) {
+      sim.awaitLine(l -> l.contains("LLM simulator listening on"), Duration.ofSeconds(60));
+      sim.terminate();
+      assertEquals(0, sim.awaitExit(Duration.ofSeconds(20)), sim.output());
+    }
+  }
+
+  @Test
   @DisplayName("a bad value in the environment exits with code 2 and names the key")
   void badEnvironment() throws Exception {
     try (JarProcess jar = JarProcess.start(Map.of("LLMW_WORKER_INSTANCES", "four"), "run")) {
