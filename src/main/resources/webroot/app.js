@@ -65,8 +65,21 @@ $("pause").addEventListener("click", async () => { if (await control("/api/pause
 $("resume").addEventListener("click", async () => { if (await control("/api/resume")) status("polling resumed", true); });
 $("dlq-redrive-all").addEventListener("click", async () => {
   const r = await control("/api/dlq/redrive", { all: true });
-  if (r) { status(r.redriven + " task(s) moved back to the tasks queue", true); peekDlq(); }
+  if (r) status("redrive " + r.redrive_id + " started: progress below the DLQ buttons", true);
 });
+// a redrive answers at once; its progress and outcome arrive with every stats update
+let lastRedrive = "";
+function renderRedrive(r) {
+  const note = $("dlq-redrive-status");
+  if (!r) { note.textContent = ""; return; }
+  const text = "redrive " + r.redrive_id + " (" + r.scope + "): " + r.status + ", " + r.moved + " moved"
+    + (r.not_found && r.not_found.length ? ", not found: " + r.not_found.join(", ") : "")
+    + (r.error ? " — " + r.error : "");
+  note.textContent = text;
+  const key = r.redrive_id + r.status;
+  if (r.status !== "running" && lastRedrive && lastRedrive !== key && lastRedrive.startsWith(r.redrive_id)) peekDlq();
+  lastRedrive = key;
+}
 $("dlq-peek").addEventListener("click", () => peekDlq());
 
 function setControlsEnabled(enabled) {
@@ -280,7 +293,7 @@ async function peekDlq() {
       redrive.disabled = !(latest && latest.controls);
       redrive.addEventListener("click", async () => {
         const res = await control("/api/dlq/redrive", { message_ids: [m.message_id] });
-        if (res) { status(res.redriven + " task moved back to the tasks queue", true); peekDlq(); }
+        if (res) status("redrive " + res.redrive_id + " started", true);
       });
       const tr = row([m.custom_id ?? "–", m.code ?? "", { text: m.reason ?? "", cls: "clip", title: m.reason ?? "" },
         n(m.receive_count), m.failed_at ? time(Date.parse(m.failed_at)) : "–",
@@ -299,6 +312,7 @@ function render(s) {
   renderQueues(s);
   renderLlm(s);
   renderNodes(s);
+  renderRedrive(s.redrive);
   if (!searching) renderFailures(s.failures || [], "newest 50 of the cluster");
   setControlsEnabled(!!s.controls);
   addPoint(s.point);

@@ -31,7 +31,7 @@ final class ControlApi {
 
   /** What the controls need from the monitor. */
   record Deps(Vertx vertx, String localNode, boolean localWorkers, List<String> providers,
-      DeadLetterQueue dlq, Supplier<JsonObject> stats, long scaleTimeoutMs) {}
+      DeadLetterQueue dlq, RedriveTracker redrives, Supplier<JsonObject> stats, long scaleTimeoutMs) {}
 
   private final Deps deps;
 
@@ -92,23 +92,25 @@ final class ControlApi {
     if (body == null) {
       return;
     }
-    Future<DeadLetterQueue.Redriven> done;
-    if (Boolean.TRUE.equals(body.getValue("all"))) {
-      done = deps.dlq().redriveAll();
-    } else {
-      Set<String> ids = strings(body, "message_ids");
-      ids.addAll(strings(body, "custom_ids"));
-      if (ids.isEmpty()) {
-        HttpJson.error(ctx, 400, "give {\"all\":true}, or non-empty 'message_ids' or 'custom_ids' arrays of strings");
-        return;
-      }
-      done = deps.dlq().redrive(ids);
+    boolean all = Boolean.TRUE.equals(body.getValue("all"));
+    Set<String> ids = strings(body, "message_ids");
+    ids.addAll(strings(body, "custom_ids"));
+    if (!all && ids.isEmpty()) {
+      HttpJson.error(ctx, 400, "give {\"all\":true}, or non-empty 'message_ids' or 'custom_ids' arrays of strings");
+      return;
     }
-    done.onSuccess(r -> {
-      LOG.info("dashboard: {} dead-lettered task(s) moved back to the tasks queue", r.moved());
-      HttpJson.send(ctx, 200, new JsonObject().put("redriven", r.moved())
-          .put("not_found", new JsonArray(List.copyOf(r.notFound()))));
-    }).onFailure(e -> HttpJson.error(ctx, 502, "redrive stopped: " + e.getMessage()));
+    RedriveTracker redrives = deps.redrives();
+    if (redrives.running()) {
+      HttpJson.send(ctx, 409, redrives.toJson().put("error", "a redrive is under way; its progress is in /api/stats"));
+      return;
+    }
+    // answered at once: a redrive of many messages takes a while; progress and outcome go to /api/stats
+    JsonObject started = redrives.start(all ? "all" : ids.size() + " id(s)");
+    (all ? deps.dlq().redriveAll(redrives::moved) : deps.dlq().redrive(ids, redrives::moved))
+        .onSuccess(r -> LOG.info("dashboard: {} dead-lettered task(s) moved back to the tasks queue", r.moved()))
+        .onSuccess(redrives::finished)
+        .onFailure(redrives::failed);
+    HttpJson.send(ctx, 202, started);
   }
 
   private void budget(RoutingContext ctx) {

@@ -33,6 +33,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final Wiring w;
   private final ClusterStats cluster = new ClusterStats();
   private final History history = new History();
+  private final RedriveTracker redrives = new RedriveTracker();
   private BearerToken auth;
   private QueueDepths depths;
   private HttpServer server;
@@ -67,7 +68,7 @@ public final class MonitorVerticle extends VerticleBase {
     new ReadApi(this::stats, history::points, cluster::failures, dlq, depths::latest).mount(router);
     router.get("/api/events").handler(new StatsEvents(vertx, this::stats));
     new ControlApi(new ControlApi.Deps(vertx, w.local().nodeId(), w.localWorkers(),
-        w.config().providers().stream().map(LlmwConfig.Provider::name).toList(), dlq, this::stats,
+        w.config().providers().stream().map(LlmwConfig.Provider::name).toList(), dlq, redrives, this::stats,
         (w.config().shutdown().graceSeconds() + 10) * 1000L)).mount(router, auth);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(w.registry()));
     router.get("/health").handler(HealthCheckHandler.create(vertx)
@@ -84,6 +85,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   private JsonObject stats() {
     cluster.accept(w.local().snapshot());
-    return history.decorate(cluster.toJson(depths.latest()).put("controls", auth.enabled()));
+    return history.decorate(cluster.toJson(depths.latest()).put("controls", auth.enabled())
+        .put("redrive", redrives.toJson()));
   }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
@@ -56,9 +57,14 @@ public final class DeadLetterQueue {
    * such a message is left where it is, so a redrive ends, and pays no task twice, however fast tasks fail again.
    */
   public Future<Redriven> redriveAll() {
+    return redriveAll(moved -> { });
+  }
+
+  /** {@link #redriveAll()}, telling {@code onMoved} how many messages each batch moved as it goes. */
+  public Future<Redriven> redriveAll(IntConsumer onMoved) {
     Set<String> sent = new HashSet<>();
     Map<String, Message> held = new LinkedHashMap<>();
-    return redriveBatches(sent, held, 0).eventually(() -> release(held.values()));
+    return redriveBatches(sent, held, 0, onMoved).eventually(() -> release(held.values()));
   }
 
   /**
@@ -66,14 +72,20 @@ public final class DeadLetterQueue {
    * {@link #SCAN_LIMIT} messages; those looked at and not wanted are made visible again.
    */
   public Future<Redriven> redrive(Set<String> ids) {
+    return redrive(ids, moved -> { });
+  }
+
+  /** {@link #redrive(Set)}, telling {@code onMoved} how many messages each batch moved as it goes. */
+  public Future<Redriven> redrive(Set<String> ids, IntConsumer onMoved) {
     Map<String, Message> held = new LinkedHashMap<>();
     Set<String> missing = new HashSet<>(ids);
-    return scan(missing, held, 0)
+    return scan(missing, held, 0, onMoved)
         .eventually(() -> release(held.values()))
         .map(moved -> new Redriven(moved, missing));
   }
 
-  private Future<Integer> scan(Set<String> missing, Map<String, Message> held, int movedSoFar) {
+  private Future<Integer> scan(Set<String> missing, Map<String, Message> held, int movedSoFar,
+      IntConsumer onMoved) {
     if (missing.isEmpty() || held.size() >= SCAN_LIMIT) {
       return Future.succeededFuture(movedSoFar);
     }
@@ -91,11 +103,13 @@ public final class DeadLetterQueue {
           held.put(m.messageId(), m);
         }
       }
-      return move(wanted, new HashSet<>()).compose(moved -> scan(missing, held, movedSoFar + moved));
+      return move(wanted, new HashSet<>()).onSuccess(onMoved::accept)
+          .compose(moved -> scan(missing, held, movedSoFar + moved, onMoved));
     });
   }
 
-  private Future<Redriven> redriveBatches(Set<String> sent, Map<String, Message> held, int movedSoFar) {
+  private Future<Redriven> redriveBatches(Set<String> sent, Map<String, Message> held, int movedSoFar,
+      IntConsumer onMoved) {
     return receive().compose(batch -> {
       List<Message> fresh = batch.stream().filter(m -> !held.containsKey(m.messageId())).toList();
       if (fresh.isEmpty()) {
@@ -109,7 +123,8 @@ public final class DeadLetterQueue {
           snapshot.add(m);
         }
       }
-      return move(snapshot, sent).compose(moved -> redriveBatches(sent, held, movedSoFar + moved));
+      return move(snapshot, sent).onSuccess(onMoved::accept)
+          .compose(moved -> redriveBatches(sent, held, movedSoFar + moved, onMoved));
     });
   }
 

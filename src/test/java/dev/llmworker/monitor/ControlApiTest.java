@@ -57,6 +57,22 @@ class ControlApiTest {
     return new JsonObject(r.body());
   }
 
+  /**
+   * POST /api/dlq/redrive answers 202 at once with a redrive id; the redrive's progress and outcome are in
+   * /api/stats. Returns that outcome once it is done.
+   */
+  private JsonObject redrive(JsonObject body) throws Exception {
+    HttpResponse<String> r = post("api/dlq/redrive", body.encode(), "Bearer " + TOKEN);
+    assertEquals(202, r.statusCode(), r.body());
+    String id = new JsonObject(r.body()).getString("redrive_id");
+    assertTrue(id != null && id.startsWith("redrive-"), r.body());
+    Eventually.await(Duration.ofSeconds(60), () -> {
+      JsonObject redrive = get("api/stats").getJsonObject("redrive");
+      return redrive != null && id.equals(redrive.getString("redrive_id")) && "done".equals(redrive.getString("status"));
+    }, () -> "redrive " + id + " not done: " + get("api/stats").getJsonObject("redrive"));
+    return get("api/stats").getJsonObject("redrive");
+  }
+
   private JsonObject get(String path) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
@@ -189,13 +205,13 @@ class ControlApiTest {
     assertEquals(400, HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/dlq?max=0")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode());
 
-    JsonObject one = control("api/dlq/redrive", new JsonObject()
+    JsonObject one = redrive(new JsonObject()
         .put("custom_ids", new JsonArray().add("dl-0" + evil).add("no-such-task")));
-    assertEquals(1, one.getInteger("redriven"));
+    assertEquals(1, one.getInteger("moved"));
     assertEquals(new JsonArray().add("no-such-task"), one.getJsonArray("not_found"));
     Eventually.await(Duration.ofSeconds(30), () -> stack.node.stats().succeeded.sum() == 1, () -> "dl-0 not done");
 
-    assertEquals(2, control("api/dlq/redrive", new JsonObject().put("all", true)).getInteger("redriven"));
+    assertEquals(2, redrive(new JsonObject().put("all", true)).getInteger("moved"));
     Eventually.await(Duration.ofSeconds(30), () -> stack.node.stats().succeeded.sum() == 3, () -> "not all done");
     assertEquals(0, stack.sqs.depth(stack.sqs.queues.dlq()));
     assertEquals(400, post("api/dlq/redrive", "{}", "Bearer " + TOKEN).statusCode());

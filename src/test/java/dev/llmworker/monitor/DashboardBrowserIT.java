@@ -131,6 +131,13 @@ class DashboardBrowserIT {
     assertTrue(driver.findElement(By.id("paused-banner")).isDisplayed(), "the paused banner shows");
     assertTrue(number(text(By.cssSelector("[data-key=succeeded]"))) > 0, "tasks were done while watching");
 
+    // paused: what the redrive moves back waits in the tasks queue; the control answers at once, the outcome follows
+    driver.findElement(By.cssSelector("[data-testid=dlq-redrive-all]")).click();
+    await("the redrive's progress and outcome show below the DLQ buttons", () -> {
+      String note = text(By.cssSelector("[data-testid=dlq-redrive-status]"));
+      return note.contains("(all): done") && !note.contains(" 0 moved");
+    });
+
     List<LogEntry> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).toList();
     assertEquals(List.of(), severe.stream().map(LogEntry::getMessage).toList(), "browser console errors");
