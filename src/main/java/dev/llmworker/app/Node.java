@@ -182,7 +182,9 @@ public final class Node {
     settled = Future.join(pollerId == null ? Future.succeededFuture() : poller.settled(),
         workers == null ? Future.succeededFuture() : workers.drained()).mapEmpty();
     return undeploy(pollerId)
-        .onComplete(ar -> shutdownPhase("hurry"))
+        // the poller has settled or given back all it held: what a worker here still runs can only be given back
+        // now. A node without a poller does not hurry: its workers get the whole grace period themselves
+        .onComplete(ar -> hurryAfterPoller())
         .compose(v -> workers == null ? Future.succeededFuture() : workers.stop())
         .compose(v -> undeploy(sharesId))
         .compose(v -> undeploy(monitorId))
@@ -209,6 +211,12 @@ public final class Node {
       }
       return null;
     });
+  }
+
+  private void hurryAfterPoller() {
+    if (pollerId != null) {
+      shutdownPhase("hurry");
+    }
   }
 
   /** A second SIGTERM: stop waiting for running tasks, give them back to SQS now. */

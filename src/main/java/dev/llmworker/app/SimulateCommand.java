@@ -97,20 +97,26 @@ public final class SimulateCommand implements Callable<Integer> {
       vertx.close().await();
       return Main.EXIT_FAILURE;
     }
+    CountDownLatch signalled = onTermination();
     System.out.println("LLM simulator listening on " + sim.baseUrl());
-    awaitTermination(vertx);
+    awaitTermination(vertx, signalled);
     return Main.EXIT_OK;
   }
 
   /**
-   * Blocks this (main) thread until SIGTERM or Ctrl-C, then closes Vert.x: the command then returns 0, so a container
-   * engine's stop ends it with exit 0 rather than 143 (signal handlers of its own, not a shutdown hook).
+   * Counts down on SIGTERM or Ctrl-C: handlers of its own, installed before the listening line is printed, so that a
+   * container engine's stop ends the command with exit 0 rather than 143 (what a JVM shutdown hook leaves).
    */
-  private static void awaitTermination(Vertx vertx) throws InterruptedException {
+  private static CountDownLatch onTermination() {
     CountDownLatch signalled = new CountDownLatch(1);
     for (String name : new String[] {"TERM", "INT"}) {
       Signal.handle(new Signal(name), signal -> signalled.countDown());
     }
+    return signalled;
+  }
+
+  /** Blocks this (main) thread until {@code signalled}, then closes Vert.x. */
+  private static void awaitTermination(Vertx vertx, CountDownLatch signalled) throws InterruptedException {
     signalled.await();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);

@@ -58,7 +58,7 @@ final class OutcomeSettler {
 
   private io.vertx.core.Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
     return oversize.fit(outcome.customId(), outcome.resultLine())
-        .compose(line -> out.results().add(resultMessage(message, outcome.customId(), line)))
+        .compose(line -> out.results().add(resultMessage(message, line)))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
         .recover(error -> {
@@ -90,7 +90,7 @@ final class OutcomeSettler {
       dead = dead.inGroup(message.groupId == null ? "llmw-dlq" : message.groupId, message.messageId);
     }
     return out.deadLetters().add(dead)
-        .compose(v -> out.results().add(resultMessage(message, customIdOf(resultLine), resultLine)))
+        .compose(v -> out.results().add(resultMessage(message, resultLine)))
         .compose(v -> delete(message).map(Settlement.DEAD_LETTERED))
         .recover(error -> {
           LOG.warn("message {}: dead letter not stored ({}); returning it", message.messageId, error.getMessage());
@@ -108,22 +108,20 @@ final class OutcomeSettler {
   }
 
   /**
-   * A result line; for a FIFO results queue in the task's group, deduplicated by custom_id so that a task
-   * redelivered within SQS's 5-minute deduplication window does not add a second line.
+   * A result line; for a FIFO results queue in the task's group, deduplicated by this receive of this message (its
+   * id and receive count): a re-send of the same line (a batch retried) is dropped by SQS, but a new delivery — a
+   * redrive or a resubmit (a new message id), a redelivery (a new receive) — and so a new outcome never is. Keyed by
+   * custom_id, a success after a redrive was dropped within 5 minutes of the error line: a paid answer lost.
    */
-  private OutgoingMessage resultMessage(InFlightMessage message, String customId, String line) {
+  private OutgoingMessage resultMessage(InFlightMessage message, String line) {
     OutgoingMessage result = OutgoingMessage.of(line);
     if (!FifoIds.isFifo(queues.results())) {
       return result;
     }
-    String key = customId != null ? "custom_id:" + customId : "message:" + message.messageId;
+    String key = "message:" + message.messageId + ":receive:" + message.receiveCount;
     return result.inGroup(message.groupId == null ? "llmw-results" : message.groupId, FifoIds.deduplicationId(key));
   }
 
-  private static String customIdOf(String resultLine) {
-    Object id = new io.vertx.core.json.JsonObject(resultLine).getValue("custom_id");
-    return id instanceof String s ? s : null;
-  }
 
   /** Makes the message visible again at once (it reappears by itself at visibility expiry if this fails). */
   io.vertx.core.Future<Settlement> returnNow(InFlightMessage message) {

@@ -56,6 +56,7 @@ public final class PollerVerticle extends VerticleBase {
   private Promise<Void> drained;
   /** A second signal ended the grace period early. */
   private boolean hurried;
+  private boolean hurryRequested;
   /** Completed when a stop has settled or given back every message and flushed every batch. */
   private final Promise<Void> settled = Promise.promise();
   private ShutdownTally tally;
@@ -86,14 +87,25 @@ public final class PollerVerticle extends VerticleBase {
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
         () -> Math.min(10, capacity.share()), inFlight::isEmpty, this::accept);
     var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
-      if ("hurry".equals(m.body().getString("phase")) && drained != null) {
-        hurried = !drained.future().isComplete();
-        drained.tryComplete();
+      if ("hurry".equals(m.body().getString("phase"))) {
+        hurry();
       }
     });
     var control = vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_POLLING,
         m -> setPaused(m.body().getBoolean("paused", false)));
     return Future.join(capacity.start(), hurry.completion(), control.completion());
+  }
+
+  /**
+   * A second signal: stop waiting for running tasks. It can come before this verticle's stop has begun (right after
+   * the first signal): then the stop does not wait at all.
+   */
+  private void hurry() {
+    hurryRequested = true;
+    if (drained != null) {
+      hurried |= !drained.future().isComplete();
+      drained.tryComplete();
+    }
   }
 
   /**
@@ -338,6 +350,8 @@ public final class PollerVerticle extends VerticleBase {
     drained = Promise.promise();
     if (inFlight.isEmpty()) {
       drained.complete();
+    } else if (hurryRequested) {
+      hurry();
     }
     long timer = vertx.setTimer(Math.max(1, config.shutdown().graceSeconds()) * 1000L, id -> drained.tryComplete());
     return drained.future()

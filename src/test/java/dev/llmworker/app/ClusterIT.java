@@ -216,6 +216,31 @@ class ClusterIT {
     }
   }
 
+  @Test
+  @DisplayName("SIGTERM to a worker-only node mid-run: its running calls finish within shutdown.graceSeconds (no "
+      + "second LLM call for any task), it exits 0, and every task completes once")
+  void workerOnlyNodeGetsItsGrace() throws Exception {
+    int tasks = 60;
+    startBackends(3000);
+    JarProcess main = startNode(0, "poller,monitor", 0, Map.of());
+    JarProcess stopping = startNode(1, "worker", 1, Map.of());
+    JarProcess staying = startNode(2, "worker", 1, Map.of());
+    String monitor = monitorUrl(main);
+    Eventually.await(Duration.ofSeconds(60), () -> capacity(stats(monitor)) == 20, () -> describe(main, stopping,
+        staying));
+    sqs.enqueue(tasks, n -> SampleTasks.body("k-", n));
+    Eventually.await(Duration.ofSeconds(30), () -> node(stats(monitor), stopping).getLong("running", 0L) >= 5,
+        () -> describe(main, stopping, staying));
+
+    stopping.terminate();
+    assertEquals(0, stopping.awaitExit(Duration.ofSeconds(40)), stopping.output());
+    Eventually.await(Duration.ofSeconds(120), () -> allResults(tasks), () -> describe(main, staying));
+
+    assertNothingLostOrDuplicated(tasks);
+    // a call cut by the stop never completes, so only the count of calls received shows it was made again
+    assertEquals(tasks, sim.stats().requests(), "a task's LLM call was cut and made again elsewhere");
+  }
+
   private static void signal(String name, JarProcess process) throws IOException, InterruptedException {
     assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start()
         .waitFor(), "kill -" + name);
