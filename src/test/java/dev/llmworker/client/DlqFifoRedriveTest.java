@@ -7,7 +7,6 @@ import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.Stack;
-import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +34,8 @@ class DlqFifoRedriveTest {
   void fifoNativeMoveThatMovesNothing() throws Exception {
     stack = new Stack(SqsFixture.startFifo(30, 5), SimulatorOptions.defaults().withLatencyMs(5));
     stack.startNode(json -> json.put("sqs", json.getJsonObject("sqs").mergeIn(SqsFixture.fifoNames())));
-    String task = TestTasks.chat("f-1", "reject me once [[sim:fail_first=1]] [[sim:fail_status=400]]");
-    stack.sqs.sqs().sendMessage(b -> b.queueUrl(stack.sqs.queues.tasks()).messageBody(task).messageGroupId("g")
-        .messageDeduplicationId("f-1")).join();
-    Eventually.await(Duration.ofSeconds(30), () -> stack.sqs.depth(stack.sqs.queues.dlq()) == 1,
-        () -> "DLQ depth " + stack.sqs.depth(stack.sqs.queues.dlq()));
+    stack.sendInGroup("f-1", "reject me once [[sim:fail_first=1]] [[sim:fail_status=400]]", "g");
+    stack.awaitDeadLettered(1);
 
     Cli.Run run = new Cli(dir, stack.sqs.server.endpoint(), new JsonObject().put("sqs", SqsFixture.fifoNames()))
         .run("dlq", "redrive", "--all");

@@ -8,7 +8,6 @@ import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsWithoutMoveTasks;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
-import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -37,11 +36,8 @@ class DlqRedriveLoopTest {
   void redriveByHandEnds() throws Exception {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
     stack.startNode(json -> json);
-    stack.sqs.enqueue(1, n -> "{this is not json");
-    stack.sqs.enqueue(1, n -> new JsonObject(TestTasks.chat("u1", "hi")).put("provider", "nope").encode());
-    stack.sqs.enqueue(1, n -> TestTasks.chat("p400", "reject me [[sim:status=400]]"));
-    Eventually.await(Duration.ofSeconds(30), () -> stack.sqs.depth(stack.sqs.queues.dlq()) == 3,
-        () -> "dead-lettered: " + stack.sqs.depth(stack.sqs.queues.dlq()));
+    stack.sqs.enqueue(3, TestTasks::poison);
+    stack.awaitDeadLettered(3);
 
     try (SqsWithoutMoveTasks older = SqsWithoutMoveTasks.start(stack.sqs.server.endpoint())) {
       Cli cli = new Cli(dir, older.endpoint());

@@ -7,7 +7,6 @@ import dev.llmworker.sqs.DeadLetterQueue;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.Stack;
-import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,11 +34,8 @@ class FifoRedriveResultTest {
   void redrivenSuccessIsStored() throws Exception {
     stack = new Stack(SqsFixture.startFifo(30, 5), SimulatorOptions.defaults().withLatencyMs(5));
     stack.startNode(json -> json.put("sqs", json.getJsonObject("sqs").mergeIn(SqsFixture.fifoNames())));
-    String task = TestTasks.chat("f-1", "reject me once [[sim:fail_first=1]] [[sim:fail_status=400]]");
-    stack.sqs.sqs().sendMessage(b -> b.queueUrl(stack.sqs.queues.tasks()).messageBody(task).messageGroupId("g")
-        .messageDeduplicationId("f-1")).join();
-    Eventually.await(Duration.ofSeconds(30), () -> stack.sqs.depth(stack.sqs.queues.dlq()) == 1,
-        () -> "DLQ depth " + stack.sqs.depth(stack.sqs.queues.dlq()));
+    stack.sendInGroup("f-1", "reject me once [[sim:fail_first=1]] [[sim:fail_status=400]]", "g");
+    stack.awaitDeadLettered(1);
 
     DeadLetterQueue dlq = new DeadLetterQueue(stack.sqs.sqs(), stack.sqs.queues, stack.vertx.getOrCreateContext());
     assertEquals(1, dlq.redriveAll().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS).moved());

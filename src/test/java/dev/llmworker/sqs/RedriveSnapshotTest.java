@@ -6,7 +6,6 @@ import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -30,11 +29,8 @@ class RedriveSnapshotTest {
   void tasksThatFailAgainAreMovedOnce() throws Exception {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(10));
     stack.startNode(json -> json);
-    stack.sqs.enqueue(1, n -> "{this is not json");
-    stack.sqs.enqueue(1, n -> new JsonObject(TestTasks.chat("u1", "hi")).put("provider", "nope").encode());
-    stack.sqs.enqueue(1, n -> TestTasks.chat("p400", "reject me [[sim:status=400]]"));
-    Eventually.await(Duration.ofSeconds(30), () -> stack.sqs.depth(stack.sqs.queues.dlq()) == 3,
-        () -> "dead-lettered: " + stack.sqs.depth(stack.sqs.queues.dlq()));
+    stack.sqs.enqueue(3, TestTasks::poison);
+    stack.awaitDeadLettered(3);
     assertEquals(1, stack.sim.stats().countFor("p400"));
 
     DeadLetterQueue dlq = new DeadLetterQueue(stack.sqs.sqs(), stack.sqs.queues, stack.vertx.getOrCreateContext());

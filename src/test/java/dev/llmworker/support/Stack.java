@@ -46,6 +46,19 @@ public final class Stack implements AutoCloseable {
     return startNode(sqs.server.endpoint(), overrides);
   }
 
+  /** Waits until the dead-letter queue holds {@code count} messages. */
+  public void awaitDeadLettered(long count) {
+    Eventually.await(java.time.Duration.ofSeconds(30), () -> sqs.depth(sqs.queues.dlq()) == count,
+        () -> "DLQ depth " + sqs.depth(sqs.queues.dlq()) + ", expected " + count);
+  }
+
+  /** Sends one task to the (FIFO) tasks queue in {@code group}, deduplicated by its {@code custom_id}. */
+  public void sendInGroup(String customId, String prompt, String group) {
+    String body = TestTasks.chat(customId, prompt);
+    sqs.sqs().sendMessage(b -> b.queueUrl(sqs.queues.tasks()).messageBody(body).messageGroupId(group)
+        .messageDeduplicationId(customId)).join();
+  }
+
   /** Result lines by custom_id (drains the results queue). */
   public Map<String, List<JsonObject>> results() {
     Map<String, List<JsonObject>> byId = new HashMap<>();

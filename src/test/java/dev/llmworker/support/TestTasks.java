@@ -13,4 +13,16 @@ public final class TestTasks {
             .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", prompt))))
         .encode();
   }
+
+  /**
+   * Three tasks that fail again at once however often they come back: not JSON, an unknown provider (both dead-lettered
+   * before any call), and {@code p400}, which the simulator answers with a 400 every time (a paid call each time).
+   */
+  public static String poison(int n) {
+    return switch (n % 3) {
+      case 0 -> "{this is not json";
+      case 1 -> new io.vertx.core.json.JsonObject(chat("u1", "hi")).put("provider", "nope").encode();
+      default -> chat("p400", "reject me [[sim:status=400]]");
+    };
+  }
 }
