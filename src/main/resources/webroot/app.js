@@ -142,6 +142,7 @@ function redrawCharts() { throughputChart.update("none"); capacityChart.update("
 const CARDS = [
   ["received", "received", t => num(t.received)], ["succeeded", "succeeded", t => num(t.succeeded)],
   ["dead_lettered", "dead-lettered", t => num(t.dead_lettered)], ["returned", "returned to SQS", t => num(t.returned)],
+  ["requeued", "requeued", t => num(t.requeued)],
   ["in_flight", "in flight / capacity", t => num(t.in_flight) + " / " + num(t.capacity)],
   ["throughput", "tasks/s (10 s)", t => Number(t.throughput).toFixed(1)],
   ["failed_attempts", "failed attempts", t => num(t.failed_attempts)], ["rate_limited", "429s", t => num(t.rate_limited)],

@@ -129,9 +129,10 @@ final class DemoCommand implements Callable<Integer> {
   /** A progress line every few seconds while something changes, and one line when all sample tasks are done. */
   private void progress(NodeStats stats) {
     var s = stats.snapshot();
-    String line = String.format("demo: %d received, %d succeeded, %d dead-lettered, %d returned, %d in flight",
+    String line = String.format("demo: %d received, %d succeeded, %d dead-lettered, %d returned, %d requeued, "
+        + "%d in flight",
         s.getLong("received"), s.getLong("succeeded"), s.getLong("dead_lettered"), s.getLong("returned"),
-        s.getLong("in_flight"));
+        s.getLong("requeued"), s.getLong("in_flight"));
     if (line.equals(lastProgress)) {
       return;
     }

@@ -1,5 +1,6 @@
 package dev.llmworker.client;
 
+import dev.llmworker.retry.Backoff;
 import dev.llmworker.sqs.QueueDepth;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +26,7 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
 final class ResultReceivers {
   /** Without --follow, receives that fail this often in a row end the command; --follow keeps trying. */
   private static final int MAX_FAILURES_IN_A_ROW = 5;
-  private static final long MAX_RETRY_PAUSE_MS = 30_000;
+  private static final Backoff RETRY_PAUSE = new Backoff(400, 30_000);
 
   private final SqsAsyncClient sqs;
   private final String queueUrl;
@@ -139,7 +140,7 @@ final class ResultReceivers {
             warnings.accept("llm-worker: receiving from " + queueUrl + " keeps failing (" + reason(e)
                 + "); still trying");
           }
-          pause(Math.min(MAX_RETRY_PAUSE_MS, 200L << Math.min(failures, 10)));
+          pause(RETRY_PAUSE.delayMs(failures));
           continue;
         }
         if (!messages.isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.llmworker.client;
 
 import dev.llmworker.sqs.FifoIds;
+import dev.llmworker.sqs.SqsText;
 import dev.llmworker.task.Task;
 import dev.llmworker.task.TaskDecoder;
 import dev.llmworker.task.TaskRejected;

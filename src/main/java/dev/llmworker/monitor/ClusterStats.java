@@ -20,7 +20,8 @@ final class ClusterStats {
   static final int FAILURES_SHOWN = 50;
   static final String LLM_HIST = "llm_hist";
   static final String E2E_HIST = "e2e_hist";
-  private static final String[] SUMMED = {"received", "succeeded", "dead_lettered", "returned", "recovered",
+  private static final String[] SUMMED = {"received", "succeeded", "dead_lettered", "returned", "requeued",
+      "unstorable", "recovered",
       "in_flight", "retried", "rate_limited", "llm_calls", "failed_attempts", "capacity", "worker_instances", "worker_busy",
       "sqs_calls", "running"};
 

@@ -13,7 +13,7 @@ public final class FailureLog {
   static final int KEPT = 100;
   static final int MAX_MESSAGE = 500;
 
-  public enum Kind { ATTEMPT, DEAD_LETTERED }
+  public enum Kind { ATTEMPT, DEAD_LETTERED, UNSTORABLE }
 
   private final ArrayDeque<JsonObject> entries = new ArrayDeque<>();
   private final String nodeId;

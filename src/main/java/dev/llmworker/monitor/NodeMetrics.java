@@ -51,6 +51,10 @@ public final class NodeMetrics {
         s -> s.deadLettered.sum());
     counter("llmw.tasks.settled", "Tasks settled, by outcome", Tags.of("outcome", "returned"),
         s -> s.returned.sum());
+    counter("llmw.tasks.settled", "Tasks settled, by outcome", Tags.of("outcome", "requeued"),
+        s -> s.requeued.sum());
+    counter("llmw.results.unstorable", "Results or dead letters SQS would not store after retries", Tags.empty(),
+        s -> s.unstorable.sum());
     counter("llmw.tasks.recovered", "Tasks taken back from a worker that went silent and returned to SQS at once",
         Tags.empty(), s -> s.recovered.sum());
     counter("llmw.task.retries", "In-process retries of LLM calls", Tags.empty(), s -> s.retried.sum());

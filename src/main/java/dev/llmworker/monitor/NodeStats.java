@@ -12,7 +12,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * This node's counters, shared by its verticles (thread-safe). Invariant, at any moment:
- * {@code received = succeeded + dead_lettered + returned + in_flight}.
+ * {@code received = succeeded + dead_lettered + returned + requeued + in_flight} (kept by the poller's
+ * {@code MessageLedger}).
  */
 public final class NodeStats {
   private final String nodeId;
@@ -22,7 +23,15 @@ public final class NodeStats {
   public final LongAdder received = new LongAdder();
   public final LongAdder succeeded = new LongAdder();
   public final LongAdder deadLettered = new LongAdder();
+  /** Given back to SQS by a visibility change: the next receive counts against the task's receives. */
   public final LongAdder returned = new LongAdder();
+  /**
+   * Sent back to the tasks queue as a fresh message (and the old one deleted): throttling, a pause, a shutdown or a
+   * lost worker does not use up the task's receives.
+   */
+  public final LongAdder requeued = new LongAdder();
+  /** Results or dead letters SQS would not store even after retries (see the failures list for each). */
+  public final LongAdder unstorable = new LongAdder();
   /** Tasks taken back from a worker that went silent (its node died) and returned to SQS at once. */
   public final LongAdder recovered = new LongAdder();
   /** Tasks received by this node's poller and not yet settled. */
@@ -113,6 +122,8 @@ public final class NodeStats {
         .put("succeeded", succeeded.sum())
         .put("dead_lettered", deadLettered.sum())
         .put("returned", returned.sum())
+        .put("requeued", requeued.sum())
+        .put("unstorable", unstorable.sum())
         .put("recovered", recovered.sum())
         .put("retried", retried.sum())
         .put("backing_off", backingOff.get())

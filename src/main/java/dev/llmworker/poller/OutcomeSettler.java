@@ -1,117 +1,172 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.monitor.FailureLog;
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.retry.Backoff;
 import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.sqs.OutgoingMessage;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsBatcher;
+import dev.llmworker.sqs.SqsText;
 import dev.llmworker.sqs.VisibilityChange;
 import dev.llmworker.task.ResultLine;
 import dev.llmworker.task.TaskOutcome;
-import dev.llmworker.worker.Backoff;
-import java.time.Instant;
-import java.util.Map;
+import io.vertx.core.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a worker's outcome to SQS. The message is deleted only after its result line (or its dead
- * letter) is stored; if storing fails, the message goes back to the queue instead, so nothing is lost.
+ * Applies a worker's outcome to SQS. The message is deleted only after its result line (or its dead letter) is
+ * stored. A store that fails is retried with backoff, holding the message and its answer (the LLM is not called
+ * again); an answer SQS will not take is kept on disk and the task dead-lettered as {@code result_unstorable}; a dead
+ * letter SQS will not take leaves the message in the queue with a growing delay. Nothing here returns a message at
+ * once for a failure of its own, so a store failure is never a hot loop of paid calls.
  */
 final class OutcomeSettler {
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeSettler.class);
+  /** A dead letter SQS keeps refusing: the message comes back after 1 min, 2, 4, ... up to 12 h. */
+  private static final Backoff STUCK = new Backoff(60_000, Backoff.MAX_SQS_SECONDS * 1000L);
 
   /** The batchers a settler writes through, all on the poller's context. */
   record Batchers(
       SqsBatcher<OutgoingMessage> results,
       SqsBatcher<OutgoingMessage> deadLetters,
       SqsBatcher<String> deletes,
-      SqsBatcher<VisibilityChange> visibility) {}
+      SqsBatcher<VisibilityChange> visibility,
+      SqsBatcher<OutgoingMessage> requeues) {}
 
   private final Batchers out;
   private final QueueUrls queues;
-  private final LlmwConfig.Retry retry;
+  private final int maxMessageBytes;
+  private final Backoff returns;
+  private final StoreRetries retries;
   private final OversizeResults oversize;
+  private final NodeStats stats;
+  private final Requeues requeues;
 
-  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig.Retry retry, OversizeResults oversize) {
+  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig config, StoreRetries retries, OversizeResults oversize,
+      NodeStats stats) {
     this.out = out;
     this.queues = queues;
-    this.retry = retry;
+    this.maxMessageBytes = config.sqs().maxMessageBytes();
+    this.returns = Backoff.ofSeconds(config.retry().returnBaseSeconds(),
+        Math.max(config.retry().returnBaseSeconds(), config.retry().returnMaxSeconds()));
+    this.retries = retries;
     this.oversize = oversize;
+    this.stats = stats;
+    this.requeues = new Requeues(out, queues, returns);
   }
 
-  io.vertx.core.Future<Settlement> settle(InFlightMessage message, TaskOutcome outcome) {
+  Future<Settlement> settle(InFlightMessage message, TaskOutcome outcome) {
     return switch (outcome.kind()) {
       case SUCCEEDED -> storeResult(message, outcome);
-      case DEAD_LETTER -> deadLetter(message, outcome.resultLine(), outcome.code(), outcome.reason());
-      case RETRY -> message.receiveCount >= queues.maxReceiveCount() && !throttled(outcome)
-          ? giveUp(message, outcome) : giveBack(message, outcome);
-      case RELEASED -> returnNow(message);
+      case DEAD_LETTER -> deadLetter(message, outcome.customId(), outcome.resultLine(), outcome.code(),
+          outcome.reason());
+      case RETRY -> retryLater(message, outcome);
+      case RELEASED -> requeues.requeue(message, 0, outcome.reason());
       case ALREADY_DONE -> delete(message).map(Settlement.SUCCEEDED);
     };
   }
 
-  /** Throttling alone never dead-letters a task: the provider was busy, the task is fine. */
-  private static boolean throttled(TaskOutcome outcome) {
-    return "provider_429".equals(outcome.code());
+  /**
+   * Throttling is the provider's state, not the task's: a throttled task goes back without using a receive. Any
+   * other failure uses one; out of receives, it is dead-lettered here, with its reason and an error line.
+   */
+  private Future<Settlement> retryLater(InFlightMessage message, TaskOutcome outcome) {
+    if ("provider_429".equals(outcome.code())) {
+      return requeues.requeue(message, -1, outcome.reason());
+    }
+    if (message.receiveCount >= queues.maxReceiveCount()) {
+      return giveUp(message, outcome);
+    }
+    int delay = returns.delaySeconds(message.receiveCount);
+    LOG.info("task {} returned to SQS for {} s after receive {}: {}", outcome.customId(), delay,
+        message.receiveCount, outcome.reason());
+    return requeues.visibility(message, delay).map(Settlement.RETURNED);
   }
 
-  private io.vertx.core.Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
-    return oversize.fit(outcome.customId(), outcome.resultLine())
-        .compose(line -> out.results().add(resultMessage(message, line)))
+  private Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
+    String line = SqsText.storableJson(outcome.resultLine());
+    return oversize.fit(outcome.customId(), line)
+        .compose(fitted -> retries.store(() -> out.results().add(resultMessage(message, fitted)),
+            "result of task " + outcome.customId()))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
-        .recover(error -> {
-          LOG.warn("task {}: result not stored ({}); returning the message", outcome.customId(), error.getMessage());
-          return returnNow(message);
+        .recover(error -> unstorable(message, outcome, line, error));
+  }
+
+  /** The answer was paid for: keep it on this node's disk, and dead-letter the task saying where it is. */
+  private Future<Settlement> unstorable(InFlightMessage message, TaskOutcome outcome, String line, Throwable error) {
+    stats.unstorable.increment();
+    return oversize.keep(line)
+        .map(where -> "the whole result line is kept in " + where)
+        .otherwise(e -> "it could not be kept on disk either (" + e.getMessage() + ")")
+        .compose(kept -> {
+          String reason = "the answer could not be stored in the results queue (" + error.getMessage() + "); " + kept;
+          LOG.error("task {}: {}", outcome.customId(), reason);
+          stats.failures.record(FailureLog.Kind.UNSTORABLE, outcome.customId(), 0, "result_unstorable", reason,
+              outcome.provider(), outcome.model());
+          ResultLine.Meta meta = new ResultLine.Meta(outcome.attempts(), outcome.provider(), 0);
+          String errorLine = ResultLine.failure(outcome.customId(), "result_unstorable", reason, meta).encode();
+          return deadLetter(message, outcome.customId(), errorLine, "result_unstorable", reason);
         });
   }
 
   /** Out of receives: dead-letter it ourselves, so the DLQ entry and the result line say why. */
-  private io.vertx.core.Future<Settlement> giveUp(InFlightMessage message, TaskOutcome outcome) {
+  private Future<Settlement> giveUp(InFlightMessage message, TaskOutcome outcome) {
     String reason = "gave up after " + message.receiveCount + " receives; last error: " + outcome.reason();
     String code = outcome.code() == null ? "retries_exhausted" : outcome.code();
     ResultLine.Meta meta = new ResultLine.Meta(outcome.attempts(), null, 0);
     String line = ResultLine.failure(outcome.customId(), code, reason, meta).encode();
-    return deadLetter(message, line, code, reason);
+    return deadLetter(message, outcome.customId(), line, code, reason);
   }
 
-  private io.vertx.core.Future<Settlement> deadLetter(InFlightMessage message, String resultLine, String code,
+  /**
+   * The DLQ entry first, then the error line (best effort: if SQS refuses it, the entry in the DLQ still says why),
+   * then the delete.
+   */
+  private Future<Settlement> deadLetter(InFlightMessage message, String customId, String resultLine, String code,
       String reason) {
     LOG.warn("message {} dead-lettered: {} {}", message.messageId, code, reason);
-    Map<String, String> attributes = Map.of(
-        "llmw-error-code", code,
-        "llmw-error-reason", reason,
-        "llmw-receive-count", String.valueOf(message.receiveCount),
-        "llmw-source-message-id", message.messageId,
-        "llmw-failed-at", Instant.now().toString());
-    OutgoingMessage dead = new OutgoingMessage(message.body == null ? "" : message.body, attributes);
-    if (FifoIds.isFifo(queues.dlq())) {
-      dead = dead.inGroup(message.groupId == null ? "llmw-dlq" : message.groupId, message.messageId);
+    OutgoingMessage dead = DeadLetterMessage.build(message, code, reason, maxMessageBytes, queues.dlq());
+    if (dead == null) {
+      return stuck(message, customId, new IllegalStateException("the task alone is over sqs.maxMessageBytes ("
+          + maxMessageBytes + ")"));
     }
-    return out.deadLetters().add(dead)
-        .compose(v -> out.results().add(resultMessage(message, resultLine)))
+    return retries.store(() -> out.deadLetters().add(dead), "dead letter of message " + message.messageId)
+        .compose(v -> errorLine(message, customId, resultLine))
         .compose(v -> delete(message).map(Settlement.DEAD_LETTERED))
+        .recover(error -> stuck(message, customId, error));
+  }
+
+  private Future<Void> errorLine(InFlightMessage message, String customId, String line) {
+    String storable = SqsText.storableJson(line);
+    return retries.store(() -> out.results().add(resultMessage(message, storable)), "error line of " + customId)
         .recover(error -> {
-          LOG.warn("message {}: dead letter not stored ({}); returning it", message.messageId, error.getMessage());
-          return returnNow(message);
+          LOG.error("task {}: its error line could not be stored ({}); its DLQ entry says why it failed", customId,
+              error.getMessage());
+          return oversize.keep(storable).<Void>mapEmpty().otherwise((Void) null);
         });
   }
 
-  private io.vertx.core.Future<Settlement> giveBack(InFlightMessage message, TaskOutcome outcome) {
-    int delay = Backoff.returnDelaySeconds(message.receiveCount, retry.returnBaseSeconds(), retry.returnMaxSeconds());
-    LOG.info("task {} returned to SQS for {} s after receive {}: {}", outcome.customId(), delay,
-        message.receiveCount, outcome.reason());
-    return out.visibility().add(new VisibilityChange(message.receiptHandle, delay))
-        .otherwise(v -> null)
-        .map(Settlement.RETURNED);
+  /**
+   * Not even the dead letter can be stored: the message stays in the queue and comes back after a growing delay;
+   * the failures list on the dashboard shows it each time.
+   */
+  private Future<Settlement> stuck(InFlightMessage message, String customId, Throwable error) {
+    int delay = STUCK.delaySeconds(message.receiveCount);
+    String reason = "could not be dead-lettered (" + error.getMessage() + "); back in the queue in " + delay + " s";
+    LOG.error("message {} (task {}) {}", message.messageId, customId, reason);
+    stats.unstorable.increment();
+    stats.failures.record(FailureLog.Kind.UNSTORABLE, customId, 0, "dead_letter_unstorable", reason, null, null);
+    return requeues.visibility(message, delay).map(Settlement.RETURNED);
   }
 
   /**
    * A result line; for a FIFO results queue in the task's group, deduplicated by this receive of this message (its
    * id and receive count): a re-send of the same line (a batch retried) is dropped by SQS, but a new delivery — a
-   * redrive or a resubmit (a new message id), a redelivery (a new receive) — and so a new outcome never is. Keyed by
-   * custom_id, a success after a redrive was dropped within 5 minutes of the error line: a paid answer lost.
+   * redrive or a resubmit (a new message id), a redelivery (a new receive) — and so a new outcome never is.
    */
   private OutgoingMessage resultMessage(InFlightMessage message, String line) {
     OutgoingMessage result = OutgoingMessage.of(line);
@@ -122,22 +177,8 @@ final class OutcomeSettler {
     return result.inGroup(message.groupId == null ? "llmw-results" : message.groupId, FifoIds.deduplicationId(key));
   }
 
-
-  /** Makes the message visible again at once (it reappears by itself at visibility expiry if this fails). */
-  io.vertx.core.Future<Settlement> returnNow(InFlightMessage message) {
-    return out.visibility().add(new VisibilityChange(message.receiptHandle, 0))
-        .onFailure(e -> LOG.warn("message {}: could not make it visible again ({}); it reappears when its "
-            + "visibility timeout ends", message.messageId, e.getMessage()))
-        .otherwise(v -> null)
-        .map(Settlement.RETURNED);
-  }
-
   /** A failed delete after a stored result costs at most a duplicate result line, never a lost task. */
-  private io.vertx.core.Future<Void> delete(InFlightMessage message) {
-    return out.deletes().add(message.receiptHandle)
-        .recover(error -> {
-          LOG.warn("message {}: delete failed ({}); it may be delivered again", message.messageId, error.getMessage());
-          return io.vertx.core.Future.succeededFuture();
-        });
+  private Future<Void> delete(InFlightMessage message) {
+    return requeues.delete(message);
   }
 }

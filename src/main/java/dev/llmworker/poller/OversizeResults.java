@@ -37,15 +37,27 @@ final class OversizeResults {
     if (ResultTrimmer.fits(line, limit)) {
       return Future.succeededFuture(line);
     }
-    return vertx.executeBlocking(() -> keep(line))
-        .map(v -> ResultTrimmer.trim(line, limit, nodeId + ":" + file))
+    return vertx.executeBlocking(() -> append(line))
+        .map(v -> ResultTrimmer.trim(line, limit, location()))
         .onSuccess(v -> LOG.warn("task {}: result of {} bytes is over sqs.maxMessageBytes ({}); sent truncated, "
             + "the whole line is in {}", customId, ResultTrimmer.bytes(line), limit, file))
         .onFailure(e -> LOG.error("task {}: result of {} bytes is over sqs.maxMessageBytes ({}) and could not be "
             + "kept in {} (results.oversizeFile): {}", customId, ResultTrimmer.bytes(line), limit, file, e.toString()));
   }
 
-  private Void keep(String line) throws java.io.IOException {
+  /**
+   * Appends the whole line to the file (synced): an answer SQS would not store is kept here rather than paid for
+   * again. Completes with where it is ({@code node:path}).
+   */
+  Future<String> keep(String line) {
+    return vertx.executeBlocking(() -> append(line)).map(v -> location());
+  }
+
+  private String location() {
+    return nodeId + ":" + file;
+  }
+
+  private Void append(String line) throws java.io.IOException {
     if (file.getParent() != null) {
       Files.createDirectories(file.getParent());
     }

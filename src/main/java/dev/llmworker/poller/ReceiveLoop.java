@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import dev.llmworker.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -27,7 +28,6 @@ import software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse;
  */
 final class ReceiveLoop {
   private static final Logger LOG = LoggerFactory.getLogger(ReceiveLoop.class);
-  private static final long MAX_BACKOFF_MS = 10_000;
   private static final int SHORT_WAIT_SECONDS = 1;
 
   private final Vertx vertx;
@@ -190,8 +190,7 @@ final class ReceiveLoop {
       return;
     }
     failures++;
-    long delay = Math.min(MAX_BACKOFF_MS, 200L << Math.min(failures, 10));
-    delay = delay / 2 + (long) (Math.random() * delay / 2);
+    long delay = Backoff.SQS_RECEIVE.delayMs(failures);
     pausedUntil = System.currentTimeMillis() + delay;
     if (failures == 1 || failures % 10 == 0) {
       LOG.warn("receive from SQS failed ({} in a row), retrying in {} ms: {}", failures, delay, error.getMessage());

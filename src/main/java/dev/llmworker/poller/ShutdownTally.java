@@ -4,22 +4,31 @@ package dev.llmworker.poller;
 final class ShutdownTally {
   private final long startedAt = System.nanoTime();
   private final int held;
-  int succeeded;
-  int deadLettered;
-  int returned;
-  int released;
+  private int succeeded;
+  private int deadLettered;
+  private int returned;
+  private int released;
   /** Of those released: still running when the grace period ended or a second signal came. */
-  int cutShort;
+  private int cutShort;
 
   ShutdownTally(int held) {
     this.held = held;
   }
 
-  void settled(Settlement settlement) {
+  /**
+   * @param released the task was not run to its end: given back unstarted, or cut short
+   * @param cutShort its worker was still running it when the stop gave it back
+   */
+  void settled(Settlement settlement, boolean released, boolean cutShort) {
+    if (released) {
+      this.released++;
+      this.cutShort += cutShort ? 1 : 0;
+      return;
+    }
     switch (settlement) {
       case SUCCEEDED -> succeeded++;
       case DEAD_LETTERED -> deadLettered++;
-      case RETURNED -> returned++;
+      case RETURNED, REQUEUED -> returned++;
     }
   }
 

@@ -11,6 +11,8 @@ import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import dev.llmworker.retry.Backoff;
 
 /**
  * Collects single SQS operations into batch calls of up to 10 entries: a batch goes out when it is full
@@ -29,6 +31,24 @@ public final class SqsBatcher<E> {
 
   /** Why one entry of a batch failed; sender faults are not retried. */
   public record BatchFailure(boolean senderFault, String code, String message) {}
+
+  /**
+   * Why an entry was not done: {@code rejected} when SQS refused it as the caller's fault (too large, invalid text, a
+   * queue that does not exist, no permission), where sending the same entry again cannot help; otherwise SQS or the
+   * network kept failing through every attempt.
+   */
+  public static final class EntryFailed extends RuntimeException {
+    private final boolean rejected;
+
+    EntryFailed(String message, boolean rejected) {
+      super(message, null, false, false);
+      this.rejected = rejected;
+    }
+
+    public boolean rejected() {
+      return rejected;
+    }
+  }
 
   private record Pending<E>(E entry, Promise<Void> promise) {}
 
@@ -112,7 +132,7 @@ public final class SqsBatcher<E> {
   private void send(List<Pending<E>> batch, int attempt) {
     call.apply(batch.stream().map(Pending::entry).toList())
         .onSuccess(failures -> settle(batch, failures, attempt))
-        .onFailure(error -> retryOrFail(batch, attempt, error.toString()));
+        .onFailure(error -> failedCall(batch, attempt, error));
   }
 
   private void settle(List<Pending<E>> batch, Map<Integer, BatchFailure> failures, int attempt) {
@@ -122,7 +142,8 @@ public final class SqsBatcher<E> {
       if (failure == null) {
         batch.get(i).promise().tryComplete();
       } else if (failure.senderFault()) {
-        batch.get(i).promise().tryFail(name + " rejected: " + failure.code() + " " + failure.message());
+        batch.get(i).promise().tryFail(new EntryFailed(name + " rejected: " + failure.code() + " " + failure.message(),
+            true));
       } else {
         retry.add(batch.get(i));
       }
@@ -132,13 +153,37 @@ public final class SqsBatcher<E> {
     }
   }
 
+  /**
+   * The whole call failed. A client error other than throttling (a queue that does not exist, no permission, a
+   * request SQS cannot parse) fails every entry at once: repeating it would fail the same way.
+   */
+  private void failedCall(List<Pending<E>> batch, int attempt, Throwable error) {
+    Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof AwsServiceException aws && aws.statusCode() >= 400 && aws.statusCode() < 500
+        && !aws.isThrottlingException()) {
+      String why = name + " rejected: " + aws.statusCode() + " " + firstLine(aws.getMessage());
+      LOG.error("{} ({} entries)", why, batch.size());
+      batch.forEach(p -> p.promise().tryFail(new EntryFailed(why, true)));
+      return;
+    }
+    retryOrFail(batch, attempt, firstLine(cause.toString()));
+  }
+
+  private static String firstLine(String s) {
+    String text = String.valueOf(s);
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
   private void retryOrFail(List<Pending<E>> batch, int attempt, String why) {
     if (attempt >= MAX_ATTEMPTS) {
       LOG.error("{}: giving up on {} entries after {} attempts: {}", name, batch.size(), attempt, why);
-      batch.forEach(p -> p.promise().tryFail(name + " failed after " + attempt + " attempts: " + why));
+      batch.forEach(p -> p.promise().tryFail(new EntryFailed(name + " failed after " + attempt + " attempts: " + why,
+          false)));
       return;
     }
-    long delay = Math.min(5_000, 100L << Math.min(attempt, 10));
+    long delay = Backoff.SQS_BATCH.delayMs(attempt);
     LOG.warn("{}: {} entries not done ({}); retry {} in {} ms", name, batch.size(), why, attempt, delay);
     vertx.setTimer(delay, id -> send(batch, attempt + 1));
   }

@@ -29,14 +29,14 @@ public final class SqsBatches {
             .thenApply(r -> failures(r.failed()))));
   }
 
-  /** SendMessageBatch: result lines and dead letters. */
+  /** SendMessageBatch: result lines, dead letters and requeued tasks. */
   public static SqsBatcher<OutgoingMessage> sends(Vertx vertx, SqsAsyncClient sqs, String queueUrl, long flushMs) {
     Context context = vertx.getOrCreateContext();
     return new SqsBatcher<>(vertx, "SendMessageBatch", flushMs, OutgoingMessage::bytes,
         messages -> back(context, sqs.sendMessageBatch(b -> b.queueUrl(queueUrl).entries(entries(messages,
                 (id, m) -> SendMessageBatchRequestEntry.builder().id(id).messageBody(m.body())
-                    .messageAttributes(m.sqsAttributes()).messageGroupId(m.groupId())
-                    .messageDeduplicationId(m.deduplicationId()).build())))
+                    .messageAttributes(m.attributes()).messageGroupId(m.groupId())
+                    .messageDeduplicationId(m.deduplicationId()).delaySeconds(m.sqsDelay()).build())))
             .thenApply(r -> failures(r.failed()))));
   }
 

@@ -38,7 +38,12 @@ public record TaskOutcome(
   }
 
   public static TaskOutcome released() {
-    return new TaskOutcome(Kind.RELEASED, null, null, "released", "worker stopping", 0, 0, null, null);
+    return givenBack("released", "worker stopping");
+  }
+
+  /** Not run, or not to be waited for (a stop, a lost worker, a pause): back to the queue, not counted as a try. */
+  public static TaskOutcome givenBack(String code, String reason) {
+    return new TaskOutcome(Kind.RELEASED, null, null, code, reason, 0, 0, null, null);
   }
 
   public JsonObject toJson() {

@@ -6,6 +6,7 @@ import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.provider.LlmProvider;
 import dev.llmworker.provider.ProviderFailure;
 import dev.llmworker.provider.ProviderReply;
+import dev.llmworker.retry.Backoff;
 import dev.llmworker.task.ResultLine;
 import dev.llmworker.task.Task;
 import dev.llmworker.task.TaskDecoder;
@@ -49,6 +50,7 @@ final class TaskRunner {
   private final TaskDecoder decoder;
   private final LlmwConfig.Retry retry;
   private final NodeStats stats;
+  private final Backoff backoff;
   private int backingOff;
 
   TaskRunner(Vertx vertx, Map<String, LlmProvider> providers, NodeLlm llm, LlmwConfig.Retry retry, NodeStats stats) {
@@ -58,6 +60,7 @@ final class TaskRunner {
     this.call = new ProviderCall(vertx, llm, stats);
     this.decoder = new TaskDecoder(llm.routes().defaultName(), llm.routes().names());
     this.retry = retry;
+    this.backoff = new Backoff(retry.baseDelayMs(), Math.max(retry.baseDelayMs(), retry.maxDelayMs()));
     this.stats = stats;
   }
 
@@ -157,7 +160,7 @@ final class TaskRunner {
       stats.running.moved(a.running(), a.chain().get(a.index() + 1));
       return attempt(a.next(tookMs, a.index() + 1, 0));
     }
-    long delay = Backoff.retryDelayMs(a.number(), retry.baseDelayMs(), retry.maxDelayMs(), failure.retryAfterMs());
+    long delay = backoff.delayMs(a.number(), failure.retryAfterMs());
     LOG.debug("task {} attempt {} failed ({}); retrying in {} ms", customId, a.number(), failure.getMessage(), delay);
     return backOff(delay).compose(v -> attempt(a.next(tookMs, a.index(), failuresHere)));
   }

@@ -125,7 +125,7 @@ class DashboardBrowserIT {
     });
     await("the page's totals match /api/stats", () -> {
       JsonObject totals = stats().getJsonObject("totals");
-      return List.of("received", "succeeded", "dead_lettered", "returned").stream()
+      return List.of("received", "succeeded", "dead_lettered", "returned", "requeued").stream()
           .allMatch(key -> number(text(By.cssSelector("[data-key=" + key + "]"))) == totals.getLong(key));
     });
     assertTrue(driver.findElement(By.id("paused-banner")).isDisplayed(), "the paused banner shows");

@@ -62,12 +62,13 @@ class MonitorApiTest {
     assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
     JsonObject stats = new JsonObject(response.body());
     JsonObject totals = stats.getJsonObject("totals");
-    for (String key : List.of("received", "succeeded", "dead_lettered", "returned", "in_flight", "throughput")) {
+    for (String key : List.of("received", "succeeded", "dead_lettered", "returned", "requeued", "in_flight",
+        "throughput")) {
       assertTrue(totals.containsKey(key), "totals lack " + key);
     }
     assertEquals(20, totals.getLong("succeeded"));
     assertEquals(totals.getLong("received"), totals.getLong("succeeded") + totals.getLong("dead_lettered")
-        + totals.getLong("returned") + totals.getLong("in_flight"));
+        + totals.getLong("returned") + totals.getLong("requeued") + totals.getLong("in_flight"));
     JsonObject node = stats.getJsonArray("nodes").getJsonObject(0);
     assertEquals(List.of("poller", "worker", "monitor"), node.getJsonArray("roles").getList());
     assertEquals(2, node.getInteger("worker_instances"));

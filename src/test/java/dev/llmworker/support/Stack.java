@@ -69,10 +69,11 @@ public final class Stack implements AutoCloseable {
     return byId;
   }
 
-  /** received = succeeded + dead_lettered + returned + in_flight, always. */
+  /** received = succeeded + dead_lettered + returned + requeued + in_flight, always. */
   public void assertCountersAddUp() {
     JsonObject s = node.stats().snapshot();
-    long sum = s.getLong("succeeded") + s.getLong("dead_lettered") + s.getLong("returned") + s.getLong("in_flight");
+    long sum = s.getLong("succeeded") + s.getLong("dead_lettered") + s.getLong("returned") + s.getLong("requeued")
+        + s.getLong("in_flight");
     if (s.getLong("received") != sum) {
       throw new AssertionError("counters do not add up: " + s.encode());
     }

@@ -1,0 +1,161 @@
+package dev.llmworker.poller;
+
+import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.poller.MessageLedger.State;
+import dev.llmworker.task.Addresses;
+import dev.llmworker.task.TaskEnvelope;
+import dev.llmworker.task.TaskOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs tasks at worker instances: sends each to the live worker with the most free slots of this poller's share (or
+ * holds it until one is live), and completes with the worker's outcome, or with why there is none (a timeout, a
+ * worker that stopped under it, a worker that went silent).
+ */
+final class WorkerDispatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerDispatcher.class);
+  /** Sent on to another worker at most this often when workers stop under it; then it goes back to SQS. */
+  private static final int MAX_REDIRECTS = 3;
+
+  private final Vertx vertx;
+  private final CapacityTracker capacity;
+  private final MessageLedger ledger;
+  private final NodeStats stats;
+  private final DeliveryOptions delivery;
+  private final Dispatches dispatches = new Dispatches();
+  /** Received while no worker was live: sent as soon as one announces itself. */
+  private final ArrayDeque<InFlightMessage> unassigned = new ArrayDeque<>();
+  private final Map<InFlightMessage, Promise<TaskOutcome>> answers = new HashMap<>();
+  private boolean stopping;
+
+  WorkerDispatcher(Vertx vertx, CapacityTracker capacity, MessageLedger ledger, NodeStats stats, long timeoutMs) {
+    this.vertx = vertx;
+    this.capacity = capacity;
+    this.ledger = ledger;
+    this.stats = stats;
+    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /** The task's outcome; never fails. */
+  Future<TaskOutcome> run(InFlightMessage task) {
+    Promise<TaskOutcome> answer = Promise.promise();
+    answers.put(task, answer);
+    send(task);
+    return answer.future();
+  }
+
+  private void send(InFlightMessage task) {
+    String worker = capacity.pick(dispatches::at);
+    if (worker == null) {
+      ledger.move(task, State.WAITING_FOR_WORKER);
+      unassigned.addLast(task);
+      return;
+    }
+    dispatches.add(worker, task);
+    ledger.move(task, State.AT_WORKER);
+    capacity.dispatched();
+    TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
+    vertx.eventBus().<JsonObject>request(Addresses.tasksFor(worker), envelope.toJson(), delivery)
+        .onComplete(ar -> answered(task, ar.succeeded() ? TaskOutcome.fromJson(ar.result().body()) : null, ar.cause()));
+  }
+
+  private void answered(InFlightMessage task, TaskOutcome reply, Throwable error) {
+    if (!dispatches.remove(task)) {
+      LOG.debug("message {} answered by worker {} after it was taken back; the answer is ignored", task.messageId,
+          task.worker);
+      return;
+    }
+    if (workerStopped(reply, error) && !stopping && task.redirects < MAX_REDIRECTS
+        && task.state == State.AT_WORKER) {
+      task.redirects++;
+      capacity.forget(task.worker); // it stopped since it last announced itself: try another worker now
+      send(task);
+      return;
+    }
+    complete(task, reply != null ? reply
+        : TaskOutcome.retry(null, dispatchCode(error), String.valueOf(error.getMessage()), 0));
+  }
+
+  /**
+   * The worker did not run the task because it is stopping (scaled down, its node shutting down): it answered
+   * "released", or its address was gone or no longer taking messages. A timeout is not such a case.
+   */
+  private static boolean workerStopped(TaskOutcome reply, Throwable error) {
+    if (reply != null) {
+      return reply.kind() == TaskOutcome.Kind.RELEASED;
+    }
+    return error instanceof ReplyException e && e.failureType() != ReplyFailure.TIMEOUT;
+  }
+
+  private static String dispatchCode(Throwable error) {
+    if (error instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case TIMEOUT -> "task_timeout";
+        case NO_HANDLERS -> "no_worker";
+        default -> "worker_failed";
+      };
+    }
+    return "worker_failed";
+  }
+
+  /** Workers announced themselves: what waited for one goes out now. */
+  void capacityChanged() {
+    while (!stopping && !unassigned.isEmpty() && capacity.clusterTotal() > 0) {
+      send(unassigned.pollFirst());
+    }
+  }
+
+  /**
+   * A worker went silent (its node died or hangs): the tasks it was running go back now, so another worker takes
+   * them within seconds instead of after the task timeout. Should the worker answer after all, its answer is ignored.
+   */
+  void workerLost(String worker) {
+    List<InFlightMessage> tasks = dispatches.takeBack(worker);
+    if (tasks.isEmpty()) {
+      return;
+    }
+    LOG.warn("worker {} has been silent for {} ms: the {} tasks it was running go back to the queue now", worker,
+        CapacityTracker.EXPIRY_MS, tasks.size());
+    stats.recovered.add(tasks.size());
+    tasks.forEach(t -> complete(t, TaskOutcome.givenBack("worker_lost", "worker " + worker + " went silent")));
+  }
+
+  /** Nothing new is sent; what waited for a worker is given back. */
+  void stop() {
+    stopping = true;
+    unassigned.forEach(t -> complete(t, TaskOutcome.released()));
+    unassigned.clear();
+  }
+
+  /** Tasks at workers now (what this poller's credits count). */
+  int atWorkers() {
+    return dispatches.total();
+  }
+
+  int waitingForWorker() {
+    return unassigned.size();
+  }
+
+  int at(String worker) {
+    return dispatches.at(worker);
+  }
+
+  private void complete(InFlightMessage task, TaskOutcome outcome) {
+    Promise<TaskOutcome> answer = answers.remove(task);
+    if (answer != null) {
+      answer.complete(outcome);
+    }
+  }
+}
