@@ -259,6 +259,46 @@ public record LlmwConfig(
         r.hostPorts("cluster.members"),
         r.integer("cluster.eventBusPort", 0, 65_535),
         r.string("cluster.publicHost"));
-    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster);
+    return coherent(new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown,
+        cluster));
+  }
+
+  /** The longest one provider call may take: the largest {@code requestTimeoutSeconds} of any provider. */
+  public int longestRequestSeconds() {
+    return providers.stream().mapToInt(Provider::requestTimeoutSeconds).max().orElse(0);
+  }
+
+  /**
+   * How long a poller waits for a worker's answer before it gives the task back anyway: the worker's own deadline
+   * plus one call that started just before it, plus 30 s. The worker answers long before, unless it hangs.
+   */
+  public long workerBackstopMs() {
+    return (worker.taskTimeoutSeconds() + longestRequestSeconds() + 30L) * 1000L;
+  }
+
+  /** Settings that work, but not as the user probably expects: said at start. */
+  public List<String> warnings() {
+    List<String> out = new java.util.ArrayList<>();
+    if (shutdown.graceSeconds() < longestRequestSeconds()) {
+      out.add("shutdown.graceSeconds (" + shutdown.graceSeconds() + ") is shorter than the longest "
+          + "provider requestTimeoutSeconds (" + longestRequestSeconds() + "): a call still running when a stop's "
+          + "grace period ends is given back and may be paid for again; raise shutdown.graceSeconds (and the "
+          + "container's stop timeout) if your calls take that long");
+    }
+    return out;
+  }
+
+  /** Settings that cannot work together stop the start, naming the keys. */
+  private static LlmwConfig coherent(LlmwConfig c) {
+    for (int i = 0; i < c.providers().size(); i++) {
+      Provider p = c.providers().get(i);
+      if (p.requestTimeoutSeconds() > c.worker().taskTimeoutSeconds()) {
+        String key = ProviderConfigs.where(i) + "requestTimeoutSeconds";
+        throw new ConfigException("worker.taskTimeoutSeconds (" + c.worker().taskTimeoutSeconds() + ") is shorter than "
+            + key + " (" + p.requestTimeoutSeconds() + ") of provider " + p.name() + ": one call could outlast the "
+            + "task's deadline; raise worker.taskTimeoutSeconds or lower " + key);
+      }
+    }
+    return c;
   }
 }

@@ -6,6 +6,7 @@ import dev.llmworker.monitor.NodeMetrics;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.PollerVerticle;
 import dev.llmworker.sqs.EmbeddedSqs;
+import dev.llmworker.sqs.MessageLimits;
 import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
@@ -119,8 +120,12 @@ public final class Node {
     if (!roles.contains(Role.POLLER)) {
       return Future.succeededFuture();
     }
-    poller = new PollerVerticle(config, queues, sqs, stats);
-    return vertx.deployVerticle(poller).onSuccess(id -> pollerId = id).mapEmpty();
+    return MessageLimits.read(sqs.operations(), queues, config.sqs().maxMessageBytes())
+        .compose(limits -> {
+          poller = new PollerVerticle(config, queues, limits, sqs, stats);
+          return vertx.deployVerticle(poller);
+        })
+        .onSuccess(id -> pollerId = id).mapEmpty();
   }
 
   private Future<Void> deployMonitor() {
@@ -267,6 +272,7 @@ public final class Node {
     if (monitorUrl() != null) {
       lines.add("dashboard: " + monitorUrl());
     }
+    config.warnings().forEach(w -> lines.add("warning: " + w));
     return lines;
   }
 }

@@ -118,7 +118,7 @@ final class ProviderConfigs {
     }
   }
 
-  private static String where(int index) {
+  static String where(int index) {
     return index == 0 ? "provider." : "providers[" + (index - 1) + "].";
   }
 

@@ -17,11 +17,13 @@ import java.util.function.ToIntFunction;
  * The live worker instances of the cluster and this poller's share of their slots. Workers announce themselves
  * every second, and so do pollers: N pollers split each worker's slots exactly (capacity / N each, the remainder
  * spread by rank), so together they never send more than the cluster can run. A worker silent for
- * {@link #EXPIRY_MS} (its node died, hangs or left) drops out: its slots go, and {@code onLost} hears of it so the
- * tasks it was running go back to SQS at once instead of after a timeout.
+ * {@link #EXPIRY_MS} (its node died, hangs or left) drops out: its slots go. Silent for {@link #TAKE_BACK_MS}, it is
+ * given up: {@code onLost} hears of it so the tasks it was running go back to the queue instead of after a timeout.
+ * The two differ so that a pause of a few seconds (a GC, a loaded machine) costs no task a second LLM call.
  */
 final class CapacityTracker {
   static final long EXPIRY_MS = 3500;
+  static final long TAKE_BACK_MS = 8000;
   static final long HEARTBEAT_MS = 1000;
 
   /** @param budgetRoom what the worker's node said its rate budgets can start soon; -1 unlimited */
@@ -32,6 +34,8 @@ final class CapacityTracker {
   private final Runnable onChange;
   private final Consumer<String> onLost;
   private final Map<String, Worker> workers = new HashMap<>();
+  /** Workers that dropped out, with when they were last heard of, until they are given up or heard of again. */
+  private final Map<String, Long> silent = new HashMap<>();
   /** The other live pollers, by id, with when they were last heard of. */
   private final Map<String, Long> pollers = new HashMap<>();
   private MessageConsumer<JsonObject> announcements;
@@ -131,6 +135,7 @@ final class CapacityTracker {
 
   private void update(JsonObject announcement) {
     String worker = announcement.getString("worker");
+    silent.remove(worker);
     workers.put(worker, new Worker(Math.max(0, announcement.getInteger("capacity", 0)),
         announcement.getInteger("backing_off", 0), announcement.getString("node", worker),
         announcement.getLong("budget_room", -1L), System.currentTimeMillis()));
@@ -159,13 +164,20 @@ final class CapacityTracker {
 
   private void tick() {
     long now = System.currentTimeMillis();
-    List<String> lost = new ArrayList<>();
     workers.entrySet().removeIf(e -> {
-      boolean silent = now - e.getValue().seenAt() > EXPIRY_MS;
-      if (silent) {
+      boolean quiet = now - e.getValue().seenAt() > EXPIRY_MS;
+      if (quiet) {
+        silent.put(e.getKey(), e.getValue().seenAt());
+      }
+      return quiet;
+    });
+    List<String> lost = new ArrayList<>();
+    silent.entrySet().removeIf(e -> {
+      boolean gone = now - e.getValue() > TAKE_BACK_MS;
+      if (gone) {
         lost.add(e.getKey());
       }
-      return silent;
+      return gone;
     });
     pollers.values().removeIf(seenAt -> now - seenAt > EXPIRY_MS);
     heartbeat(false);

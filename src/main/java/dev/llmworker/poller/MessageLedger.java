@@ -101,6 +101,11 @@ final class MessageLedger {
     return true;
   }
 
+  /** The open message with this receipt handle, or null. */
+  InFlightMessage find(String receiptHandle) {
+    return open.get(receiptHandle);
+  }
+
   int inState(State state) {
     return inState[state.ordinal()];
   }

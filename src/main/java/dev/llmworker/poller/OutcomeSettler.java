@@ -40,20 +40,24 @@ final class OutcomeSettler {
   private final QueueUrls queues;
   private final int maxMessageBytes;
   private final Backoff returns;
+  /** Where stores go when SQS fails: retried later, or kept on this node's disk. */
+  record Stores(StoreRetries retries, OversizeResults oversize) {}
+
   private final StoreRetries retries;
   private final OversizeResults oversize;
   private final NodeStats stats;
   private final Requeues requeues;
 
-  OutcomeSettler(Batchers out, QueueUrls queues, LlmwConfig config, StoreRetries retries, OversizeResults oversize,
+  /** @param deadLetterBytes the largest message the DLQ takes */
+  OutcomeSettler(Batchers out, QueueUrls queues, int deadLetterBytes, LlmwConfig.Retry retry, Stores stores,
       NodeStats stats) {
     this.out = out;
     this.queues = queues;
-    this.maxMessageBytes = config.sqs().maxMessageBytes();
-    this.returns = Backoff.ofSeconds(config.retry().returnBaseSeconds(),
-        Math.max(config.retry().returnBaseSeconds(), config.retry().returnMaxSeconds()));
-    this.retries = retries;
-    this.oversize = oversize;
+    this.maxMessageBytes = deadLetterBytes;
+    this.returns = Backoff.ofSeconds(retry.returnBaseSeconds(),
+        Math.max(retry.returnBaseSeconds(), retry.returnMaxSeconds()));
+    this.retries = stores.retries();
+    this.oversize = stores.oversize();
     this.stats = stats;
     this.requeues = new Requeues(out, queues, returns);
   }
@@ -77,7 +81,7 @@ final class OutcomeSettler {
     if ("provider_429".equals(outcome.code())) {
       return requeues.requeue(message, -1, outcome.reason());
     }
-    if (message.receiveCount >= queues.maxReceiveCount()) {
+    if (message.receiveCount >= queues.maxReceiveCount() || "visibility_limit".equals(outcome.code())) {
       return giveUp(message, outcome);
     }
     int delay = returns.delaySeconds(message.receiveCount);
@@ -89,6 +93,7 @@ final class OutcomeSettler {
   private Future<Settlement> storeResult(InFlightMessage message, TaskOutcome outcome) {
     String line = SqsText.storableJson(outcome.resultLine());
     return oversize.fit(outcome.customId(), line)
+        .map(SqsText::storableJson) // a trimmed line is encoded again
         .compose(fitted -> retries.store(() -> out.results().add(resultMessage(message, fitted)),
             "result of task " + outcome.customId()))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
@@ -115,7 +120,8 @@ final class OutcomeSettler {
 
   /** Out of receives: dead-letter it ourselves, so the DLQ entry and the result line say why. */
   private Future<Settlement> giveUp(InFlightMessage message, TaskOutcome outcome) {
-    String reason = "gave up after " + message.receiveCount + " receives; last error: " + outcome.reason();
+    String reason = "visibility_limit".equals(outcome.code()) ? outcome.reason()
+        : "gave up after " + message.receiveCount + " receives; last error: " + outcome.reason();
     String code = outcome.code() == null ? "retries_exhausted" : outcome.code();
     ResultLine.Meta meta = new ResultLine.Meta(outcome.attempts(), null, 0);
     String line = ResultLine.failure(outcome.customId(), code, reason, meta).encode();
@@ -131,8 +137,8 @@ final class OutcomeSettler {
     LOG.warn("message {} dead-lettered: {} {}", message.messageId, code, reason);
     OutgoingMessage dead = DeadLetterMessage.build(message, code, reason, maxMessageBytes, queues.dlq());
     if (dead == null) {
-      return stuck(message, customId, new IllegalStateException("the task alone is over sqs.maxMessageBytes ("
-          + maxMessageBytes + ")"));
+      return stuck(message, customId, new IllegalStateException("the task alone is over what the DLQ takes ("
+          + maxMessageBytes + " bytes)"));
     }
     return retries.store(() -> out.deadLetters().add(dead), "dead letter of message " + message.messageId)
         .compose(v -> errorLine(message, customId, resultLine))

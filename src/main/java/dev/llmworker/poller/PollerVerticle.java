@@ -4,6 +4,7 @@ import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.MessageLedger.State;
 import dev.llmworker.retry.Backoff;
+import dev.llmworker.sqs.MessageLimits;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsBatches;
 import dev.llmworker.sqs.SqsClients;
@@ -28,6 +29,7 @@ public final class PollerVerticle extends VerticleBase {
 
   private final LlmwConfig config;
   private final QueueUrls queues;
+  private final MessageLimits limits;
   private final SqsClients sqs;
   private final NodeStats stats;
   private final MessageLedger ledger;
@@ -45,9 +47,10 @@ public final class PollerVerticle extends VerticleBase {
   /** Completed when a stop has settled or given back every message and flushed every batch. */
   private final Promise<Void> settled = Promise.promise();
 
-  public PollerVerticle(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats stats) {
+  public PollerVerticle(LlmwConfig config, QueueUrls queues, MessageLimits limits, SqsClients sqs, NodeStats stats) {
     this.config = config;
     this.queues = queues;
+    this.limits = limits;
     this.sqs = sqs;
     this.stats = stats;
     this.ledger = new MessageLedger(stats);
@@ -65,12 +68,14 @@ public final class PollerVerticle extends VerticleBase {
     storeRetries = new StoreRetries(vertx, new Backoff(config.retry().baseDelayMs(),
         Math.max(config.retry().baseDelayMs(), config.retry().maxDelayMs())));
     OversizeResults oversize = new OversizeResults(vertx, Path.of(config.results().oversizeFile()), stats.nodeId(),
-        config.sqs().maxMessageBytes());
-    OutcomeSettler settler = new OutcomeSettler(batchers, queues, config, storeRetries, oversize, stats);
-    keeper = new VisibilityKeeper(vertx, batchers.visibility(), config.sqs().visibilityTimeoutSeconds(),
-        ReceiveLoop.visibilitySeconds(config));
+        limits.results());
+    OutcomeSettler settler = new OutcomeSettler(batchers, queues, limits.deadLetters(), config.retry(),
+        new OutcomeSettler.Stores(storeRetries, oversize), stats);
+    keeper = new VisibilityKeeper(vertx, SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush, 1),
+        config.sqs().visibilityTimeoutSeconds(), ReceiveLoop.visibilitySeconds(config), visibilityLimit(),
+        handle -> flow.atVisibilityLimit(handle));
     capacity = new CapacityTracker(vertx, this::capacityChanged, worker -> workers.workerLost(worker));
-    workers = new WorkerDispatcher(vertx, capacity, ledger, stats, config.worker().taskTimeoutSeconds() * 1000L);
+    workers = new WorkerDispatcher(vertx, capacity, ledger, stats, config.workerBackstopMs());
     flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::settledOne);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
         () -> Math.min(10, capacity.share()), () -> ledger.open() == 0, flow::accept);
@@ -82,6 +87,11 @@ public final class PollerVerticle extends VerticleBase {
     var control = vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_POLLING,
         m -> setPaused(m.body().getBoolean("paused", false)));
     return Future.join(capacity.start(), hurry.completion(), control.completion());
+  }
+
+  /** SQS's 12 hours; a system property shortens it so that a test can reach it. */
+  private static int visibilityLimit() {
+    return Integer.getInteger("llmw.visibilityLimitSeconds", VisibilityKeeper.MAX_SECONDS);
   }
 
   /** A second signal: stop waiting for running tasks (at once, if the stop has not begun yet). */

@@ -142,11 +142,33 @@ final class TaskFlow {
     return empty.future();
   }
 
+  /**
+   * SQS will not keep this message invisible much longer (12 hours after its receive): a task not started yet goes
+   * back to the queue (a new receive starts a new 12 hours); a running one is cancelled at its worker and
+   * dead-lettered with code {@code visibility_limit}.
+   */
+  void atVisibilityLimit(String receiptHandle) {
+    InFlightMessage task = ledger.find(receiptHandle);
+    if (task == null || task.state == State.SETTLING) {
+      return;
+    }
+    if (task.state != State.AT_WORKER) {
+      settle(task, TaskOutcome.givenBack("visibility_limit", "waited until SQS's 12-hour visibility limit"));
+      return;
+    }
+    workers.cancel(task);
+    settle(task, TaskOutcome.retry(DeadLetterMessage.customId(task.body), "visibility_limit", "still running when "
+        + "SQS's limit for keeping a message invisible (12 hours after its receive) came near", 0));
+  }
+
   /** The grace period is over: every message still running goes back to the queue; their answers are ignored. */
   void giveBackUnfinished() {
     for (InFlightMessage task : ledger.openMessages()) {
       if (task.state != State.SETTLING) {
         task.cutShort = task.state == State.AT_WORKER;
+        if (task.cutShort) {
+          workers.cancel(task);
+        }
         settle(task, TaskOutcome.givenBack("cut_short", "the stop's grace period ended"));
       }
     }

@@ -21,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs tasks at worker instances: sends each to the live worker with the most free slots of this poller's share (or
- * holds it until one is live), and completes with the worker's outcome, or with why there is none (a timeout, a
- * worker that stopped under it, a worker that went silent).
+ * holds it until one is live), and completes with the worker's outcome, or with why there is none (a worker that
+ * stopped under it, went silent, or overran its deadline). The worker owns a task's deadline
+ * ({@code worker.taskTimeoutSeconds}); the backstop here only catches a worker that never answers. A task given back
+ * is cancelled at its worker, and until that worker answers it still counts against the worker's slots, so a
+ * poller never counts a slot free that a given-back task still holds.
  */
 final class WorkerDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerDispatcher.class);
@@ -34,18 +37,22 @@ final class WorkerDispatcher {
   private final MessageLedger ledger;
   private final NodeStats stats;
   private final DeliveryOptions delivery;
+  private final long backstopMs;
   private final Dispatches dispatches = new Dispatches();
   /** Received while no worker was live: sent as soon as one announces itself. */
   private final ArrayDeque<InFlightMessage> unassigned = new ArrayDeque<>();
   private final Map<InFlightMessage, Promise<TaskOutcome>> answers = new HashMap<>();
   private boolean stopping;
 
-  WorkerDispatcher(Vertx vertx, CapacityTracker capacity, MessageLedger ledger, NodeStats stats, long timeoutMs) {
+  /** @param backstopMs how long a worker may go without answering a task before the task is given back anyway */
+  WorkerDispatcher(Vertx vertx, CapacityTracker capacity, MessageLedger ledger, NodeStats stats, long backstopMs) {
     this.vertx = vertx;
     this.capacity = capacity;
     this.ledger = ledger;
     this.stats = stats;
-    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.backstopMs = backstopMs;
+    // the request itself outlives the backstop: a late answer still frees the slot the task held
+    this.delivery = new DeliveryOptions().setSendTimeout(backstopMs + 60_000);
   }
 
   /** The task's outcome; never fails. */
@@ -67,13 +74,34 @@ final class WorkerDispatcher {
     ledger.move(task, State.AT_WORKER);
     capacity.dispatched();
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
+    long backstop = vertx.setTimer(backstopMs, id -> overran(task, worker));
     vertx.eventBus().<JsonObject>request(Addresses.tasksFor(worker), envelope.toJson(), delivery)
+        .onComplete(ar -> vertx.cancelTimer(backstop))
         .onComplete(ar -> answered(task, ar.succeeded() ? TaskOutcome.fromJson(ar.result().body()) : null, ar.cause()));
   }
 
+  /** The worker has not answered within the backstop: give the task back, and tell the worker to stop it. */
+  private void overran(InFlightMessage task, String worker) {
+    if (answers.containsKey(task) && worker.equals(task.worker)) {
+      LOG.warn("message {}: worker {} has not answered within {} s; the task goes back to the queue", task.messageId,
+          worker, backstopMs / 1000);
+      cancel(task);
+      complete(task, TaskOutcome.retry(null, "task_timeout", "no answer from worker " + worker + " within "
+          + backstopMs / 1000 + " s", 0));
+    }
+  }
+
+  /** Tells the task's worker to make no further attempt (a task given back, or cut short by a stop). */
+  void cancel(InFlightMessage task) {
+    if (task.worker != null) {
+      vertx.eventBus().send(Addresses.cancelFor(task.worker), new JsonObject().put("message_id", task.messageId));
+    }
+  }
+
   private void answered(InFlightMessage task, TaskOutcome reply, Throwable error) {
-    if (!dispatches.remove(task)) {
-      LOG.debug("message {} answered by worker {} after it was taken back; the answer is ignored", task.messageId,
+    boolean counted = dispatches.remove(task);
+    if (!counted || !answers.containsKey(task)) {
+      LOG.debug("message {} answered by worker {} after it was given back; the answer is ignored", task.messageId,
           task.worker);
       return;
     }
@@ -119,16 +147,19 @@ final class WorkerDispatcher {
 
   /**
    * A worker went silent (its node died or hangs): the tasks it was running go back now, so another worker takes
-   * them within seconds instead of after the task timeout. Should the worker answer after all, its answer is ignored.
+   * them within seconds instead of after the task timeout. Should the worker be alive after all (a long pause), it
+   * is told to stop them, and an answer it still sends is ignored.
    */
   void workerLost(String worker) {
     List<InFlightMessage> tasks = dispatches.takeBack(worker);
+    tasks.removeIf(t -> !answers.containsKey(t)); // given back before: nothing left to do
     if (tasks.isEmpty()) {
       return;
     }
     LOG.warn("worker {} has been silent for {} ms: the {} tasks it was running go back to the queue now", worker,
-        CapacityTracker.EXPIRY_MS, tasks.size());
+        CapacityTracker.TAKE_BACK_MS, tasks.size());
     stats.recovered.add(tasks.size());
+    tasks.forEach(this::cancel);
     tasks.forEach(t -> complete(t, TaskOutcome.givenBack("worker_lost", "worker " + worker + " went silent")));
   }
 
@@ -139,7 +170,7 @@ final class WorkerDispatcher {
     unassigned.clear();
   }
 
-  /** Tasks at workers now (what this poller's credits count). */
+  /** Tasks at workers now, including those given back that their worker has not answered yet. */
   int atWorkers() {
     return dispatches.total();
   }

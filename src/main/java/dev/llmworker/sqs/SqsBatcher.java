@@ -24,7 +24,7 @@ public final class SqsBatcher<E> {
   private static final Logger LOG = LoggerFactory.getLogger(SqsBatcher.class);
   private static final int MAX_ENTRIES = 10;
   private static final int MAX_BYTES = 200 * 1024;
-  private static final int MAX_ATTEMPTS = 10;
+  private static final int DEFAULT_ATTEMPTS = 10;
 
   /** Sends one batch; the map holds the failed entries by their index in the list. */
   public interface BatchCall<E> extends Function<List<E>, Future<Map<Integer, BatchFailure>>> {}
@@ -58,11 +58,19 @@ public final class SqsBatcher<E> {
   private final BatchCall<E> call;
   private final ToIntFunction<E> size;
   private final long flushMs;
+  private final int maxAttempts;
   private final List<Pending<E>> buffer = new ArrayList<>();
   private int bufferedBytes;
   private long timer = -1;
 
   public SqsBatcher(Vertx vertx, String name, long flushMs, ToIntFunction<E> size, BatchCall<E> call) {
+    this(vertx, name, flushMs, DEFAULT_ATTEMPTS, size, call);
+  }
+
+  /** @param maxAttempts calls per entry before its future fails (1: no retry here, the caller retries) */
+  public SqsBatcher(Vertx vertx, String name, long flushMs, int maxAttempts, ToIntFunction<E> size,
+      BatchCall<E> call) {
+    this.maxAttempts = maxAttempts;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.name = name;
@@ -177,7 +185,7 @@ public final class SqsBatcher<E> {
   }
 
   private void retryOrFail(List<Pending<E>> batch, int attempt, String why) {
-    if (attempt >= MAX_ATTEMPTS) {
+    if (attempt >= maxAttempts) {
       LOG.error("{}: giving up on {} entries after {} attempts: {}", name, batch.size(), attempt, why);
       batch.forEach(p -> p.promise().tryFail(new EntryFailed(name + " failed after " + attempt + " attempts: " + why,
           false)));

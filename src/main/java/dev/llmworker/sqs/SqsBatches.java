@@ -40,11 +40,21 @@ public final class SqsBatches {
             .thenApply(r -> failures(r.failed()))));
   }
 
-  /** ChangeMessageVisibilityBatch: heartbeats for running tasks and delayed returns. */
+  /** ChangeMessageVisibilityBatch: delayed returns. */
   public static SqsBatcher<VisibilityChange> visibility(
       Vertx vertx, SqsAsyncClient sqs, String queueUrl, long flushMs) {
+    return visibility(vertx, sqs, queueUrl, flushMs, 10);
+  }
+
+  /**
+   * ChangeMessageVisibilityBatch with {@code attempts} calls per entry: heartbeats use 1, their keeper sends the next
+   * one itself within a second, which after an outage is sooner than a backoff would be.
+   */
+  public static SqsBatcher<VisibilityChange> visibility(
+      Vertx vertx, SqsAsyncClient sqs, String queueUrl, long flushMs, int attempts) {
     Context context = vertx.getOrCreateContext();
-    return new SqsBatcher<>(vertx, "ChangeMessageVisibilityBatch", flushMs, c -> c.receiptHandle().length() + 40,
+    return new SqsBatcher<>(vertx, "ChangeMessageVisibilityBatch", flushMs, attempts,
+        c -> c.receiptHandle().length() + 40,
         changes -> back(context, sqs.changeMessageVisibilityBatch(b -> b.queueUrl(queueUrl).entries(entries(changes,
                 (id, c) -> ChangeMessageVisibilityBatchRequestEntry.builder().id(id)
                     .receiptHandle(c.receiptHandle()).visibilityTimeout(c.seconds()).build())))

@@ -8,6 +8,11 @@ public final class Addresses {
    */
   private static final String TASKS = "llmw.tasks.";
   /**
+   * Poller → one worker instance ({@link #cancelFor}): {@code {"message_id"}}, the poller gave that task back (its
+   * deadline passed, the worker was silent, a stop cut it short): make no further attempt.
+   */
+  private static final String CANCEL = "llmw.cancel.";
+  /**
    * Workers → pollers: each worker instance's announcement once a second ({@code {"worker","node","capacity",
    * "running","backing_off","budget_room"}}); capacity 0 while it drains.
    */
@@ -44,6 +49,10 @@ public final class Addresses {
 
   public static String tasksFor(String workerId) {
     return TASKS + workerId;
+  }
+
+  public static String cancelFor(String workerId) {
+    return CANCEL + workerId;
   }
 
   public static String controlWorkers(String nodeId) {

@@ -33,13 +33,13 @@ final class TaskRunner {
 
   /** Where a task stands: its provider chain, which one is in use, and how many attempts it has had. */
   private record Attempt(Task task, List<String> chain, int index, int number, long llmMs, int failuresHere,
-      long running) {
+      long running, TaskControl control) {
     String provider() {
       return chain.get(index);
     }
 
     Attempt next(long addedMs, int newIndex, int failures) {
-      return new Attempt(task, chain, newIndex, number + 1, llmMs + addedMs, failures, running);
+      return new Attempt(task, chain, newIndex, number + 1, llmMs + addedMs, failures, running, control);
     }
   }
 
@@ -65,6 +65,11 @@ final class TaskRunner {
   }
 
   Future<TaskOutcome> run(TaskEnvelope envelope) {
+    return run(envelope, TaskControl.unbounded());
+  }
+
+  /** Runs the task until it ends, its deadline passes or its poller cancels it. */
+  Future<TaskOutcome> run(TaskEnvelope envelope, TaskControl control) {
     Task task;
     try {
       task = decoder.decode(envelope.body());
@@ -75,11 +80,14 @@ final class TaskRunner {
     }
     List<String> chain = llm.routes().chain(llm.routes().route(task));
     long running = stats.running.started(task.customId(), chain.get(0), task.model());
-    return attempt(new Attempt(task, chain, 0, 1, 0, 0, running))
+    return attempt(new Attempt(task, chain, 0, 1, 0, 0, running, control))
         .onComplete(ar -> stats.running.finished(running));
   }
 
   private Future<TaskOutcome> attempt(Attempt wanted) {
+    if (wanted.control().cancelled()) {
+      return Future.succeededFuture(TaskOutcome.givenBack("cancelled", "given back by its poller"));
+    }
     int index = firstClosedCircuit(wanted);
     if (index < 0) {
       return failed(wanted, 0, new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
@@ -95,7 +103,7 @@ final class TaskRunner {
   /** The attempt goes to a later provider of its chain: that one's circuit is closed, the current one's is not. */
   private Attempt movedTo(Attempt wanted, int index) {
     Attempt a = new Attempt(wanted.task(), wanted.chain(), index, wanted.number(), wanted.llmMs(), 0,
-        wanted.running());
+        wanted.running(), wanted.control());
     stats.running.moved(a.running(), a.provider());
     return a;
   }
@@ -161,6 +169,13 @@ final class TaskRunner {
       return attempt(a.next(tookMs, a.index() + 1, 0));
     }
     long delay = backoff.delayMs(a.number(), failure.retryAfterMs());
+    if (delay >= a.control().leftMs()) {
+      LOG.info("task {}: the next attempt would start after worker.taskTimeoutSeconds; returning it to SQS ({})",
+          customId, failure.getMessage());
+      String code = failure.kind() == ProviderFailure.Kind.RATE_LIMITED ? failure.code() : "task_timeout";
+      return Future.succeededFuture(TaskOutcome.retry(customId, code, "worker.taskTimeoutSeconds reached after "
+          + a.number() + " attempts; last error: " + failure.getMessage(), a.number()));
+    }
     LOG.debug("task {} attempt {} failed ({}); retrying in {} ms", customId, a.number(), failure.getMessage(), delay);
     return backOff(delay).compose(v -> attempt(a.next(tookMs, a.index(), failuresHere)));
   }

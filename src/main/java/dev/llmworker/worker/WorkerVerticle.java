@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -21,7 +22,9 @@ import java.util.UUID;
  * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity (and how many of its tasks
  * wait on a retry backoff, and how many more the node's rate budgets can start soon) to pollers every second,
  * and at once when the budget room changes; pollers never send more than that. A task that arrives while all
- * slots are busy waits in a short local queue bounded by the poller's credits.
+ * slots are busy waits in a short local queue (at most {@code worker.concurrency} long: beyond that it is handed
+ * back at once). Each running task has its deadline ({@code worker.taskTimeoutSeconds}), and its poller can cancel
+ * it: it then makes no further attempt.
  */
 public final class WorkerVerticle extends VerticleBase {
   static final long ANNOUNCE_MS = 1000;
@@ -35,7 +38,9 @@ public final class WorkerVerticle extends VerticleBase {
   private final Promise<Void> drained = Promise.promise();
   private Map<String, LlmProvider> providers;
   private TaskRunner runner;
+  private final Map<String, TaskControl> controls = new HashMap<>();
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> cancels;
   private MessageConsumer<JsonObject> queries;
   private MessageConsumer<JsonObject> shutdown;
   private long announcer;
@@ -55,10 +60,12 @@ public final class WorkerVerticle extends VerticleBase {
     providers = ProviderFactory.createAll(vertx, config);
     runner = new TaskRunner(vertx, providers, llm, config.retry(), stats);
     consumer = vertx.eventBus().consumer(Addresses.tasksFor(workerId), this::onTask);
+    cancels = vertx.eventBus().consumer(Addresses.cancelFor(workerId), m -> cancel(m.body().getString("message_id")));
     queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
     shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body().getString("phase")));
     stats.workerInstances.incrementAndGet();
-    return Future.join(consumer.completion(), queries.completion(), shutdown.completion()).onSuccess(v -> {
+    return Future.join(consumer.completion(), cancels.completion(), queries.completion(), shutdown.completion())
+        .onSuccess(v -> {
       announce();
       announcer = vertx.setPeriodic(ANNOUNCE_MS, id -> announce());
       roomChecker = vertx.setPeriodic(ROOM_CHECK_MS, id -> announceIfRoomChanged());
@@ -94,15 +101,38 @@ public final class WorkerVerticle extends VerticleBase {
       message.reply(TaskOutcome.released().toJson());
     } else if (running < config.worker().concurrency()) {
       run(message);
-    } else {
+    } else if (waiting.size() < config.worker().concurrency()) {
       waiting.addLast(message);
+    } else {
+      // more than this instance can start soon (a poller counted a slot free that a given-back task still holds)
+      message.reply(TaskOutcome.givenBack("worker_busy", "every slot of worker " + workerId + " is taken").toJson());
     }
+  }
+
+  /** The poller gave the task back: a waiting one is answered now, a running one makes no further attempt. */
+  private void cancel(String messageId) {
+    TaskControl control = controls.get(messageId);
+    if (control != null) {
+      control.cancel();
+      return;
+    }
+    waiting.removeIf(m -> {
+      boolean match = messageId != null && messageId.equals(m.body().getString("message_id"));
+      if (match) {
+        m.reply(TaskOutcome.givenBack("cancelled", "given back by its poller").toJson());
+      }
+      return match;
+    });
   }
 
   private void run(Message<JsonObject> message) {
     running++;
     stats.workerBusy.incrementAndGet();
-    runner.run(TaskEnvelope.fromJson(message.body()))
+    TaskEnvelope envelope = TaskEnvelope.fromJson(message.body());
+    TaskControl control = new TaskControl(config.worker().taskTimeoutSeconds() * 1000L);
+    controls.put(envelope.messageId(), control);
+    runner.run(envelope, control)
+        .onComplete(ar -> controls.remove(envelope.messageId()))
         .onComplete(ar -> finished(message, ar.succeeded() ? ar.result()
             : TaskOutcome.retry(null, "worker_error", String.valueOf(ar.cause()), 0)));
   }
@@ -157,7 +187,8 @@ public final class WorkerVerticle extends VerticleBase {
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
         .onComplete(ar -> vertx.cancelTimer(announcer))
-        .compose(v -> Future.join(consumer.unregister(), queries.unregister(), shutdown.unregister()))
+        .compose(v -> Future.join(consumer.unregister(), cancels.unregister(), queries.unregister(),
+            shutdown.unregister()))
         .compose(v -> ProviderFactory.closeAll(providers));
   }
 }

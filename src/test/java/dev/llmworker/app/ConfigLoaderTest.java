@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -132,6 +133,27 @@ class ConfigLoaderTest {
     }
     assertEquals("", load("{\"monitor\":{\"token\":\"\"}}").monitor().token());
     assertEquals("0123456789abcdef", load("{\"monitor\":{\"token\":\"0123456789abcdef\"}}").monitor().token());
+  }
+
+  @Test
+  @DisplayName("a task deadline shorter than one provider call fails at start naming both keys; a grace period "
+      + "shorter than one call is a warning")
+  void incoherentTimeouts() throws Exception {
+    String message = failure("{\"worker\":{\"taskTimeoutSeconds\":60},\"provider\":{\"requestTimeoutSeconds\":120}}")
+        .getMessage();
+    assertTrue(message.startsWith("worker.taskTimeoutSeconds (60) is shorter than provider.requestTimeoutSeconds "
+        + "(120) of provider default"), message);
+    String second = failure("{\"providers\":[{\"name\":\"slow\",\"type\":\"openai\",\"baseUrl\":\"http://x\","
+        + "\"requestTimeoutSeconds\":1000}]}").getMessage();
+    assertTrue(second.contains("providers[0].requestTimeoutSeconds (1000) of provider slow"), second);
+    LlmwConfig defaults = load("{}");
+    assertEquals(List.of(), defaults.warnings().stream().filter(w -> !w.startsWith("shutdown.graceSeconds")).toList());
+    assertTrue(load("{\"shutdown\":{\"graceSeconds\":10},\"provider\":{\"requestTimeoutSeconds\":60}}")
+        .warnings().get(0).startsWith("shutdown.graceSeconds (10) is shorter than the longest provider "
+            + "requestTimeoutSeconds (60)"));
+    assertEquals(List.of(), load("{\"shutdown\":{\"graceSeconds\":60},\"provider\":{\"requestTimeoutSeconds\":60}}")
+        .warnings());
+    assertEquals((900 + 60 + 30) * 1000L, load("{\"provider\":{\"requestTimeoutSeconds\":60}}").workerBackstopMs());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
+import dev.llmworker.support.SqsWithSmallQueue;
 import dev.llmworker.support.Stack;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +25,14 @@ class UnstorableResultTest {
   @TempDir
   Path dir;
   private Stack stack;
+  private SqsWithSmallQueue smallQueue;
 
   @AfterEach
   void stop() {
     stack.close();
+    if (smallQueue != null) {
+      smallQueue.close();
+    }
   }
 
   /** A task line written by hand: its prompt carries JSON escapes of characters SQS refuses as raw text. */
@@ -76,6 +81,29 @@ class UnstorableResultTest {
     assertEquals(1, stack.sim.stats().countFor("lost-answer"), "LLM calls");
     assertEquals(1, stack.node.stats().snapshot().getLong("dead_lettered"));
     stack.assertCountersAddUp();
+  }
+
+  @Test
+  @DisplayName("a results queue with a smaller MaximumMessageSize (8 KiB): a 20,000-character answer arrives trimmed "
+      + "to fit it, whole on disk, after one LLM call")
+  void smallerResultsQueue() throws Exception {
+    Path kept = dir.resolve("oversize.jsonl");
+    stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
+    // ElasticMQ keeps no MaximumMessageSize: a proxy reports it as SQS would
+    smallQueue = SqsWithSmallQueue.start(stack.sqs.server.endpoint(), stack.sqs.queues.results(), 8192);
+    stack.startNode(smallQueue.endpoint(), json -> json.put("results", new JsonObject()
+        .put("oversizeFile", kept.toString())));
+    stack.sqs.enqueue(1, i -> dev.llmworker.support.TestTasks.chat("long", "[[sim:answer_chars=20000]] go on"));
+    Map<String, List<JsonObject>> results = new java.util.HashMap<>();
+    Eventually.await(Duration.ofSeconds(20), () -> {
+      results.putAll(stack.results());
+      return results.containsKey("long");
+    }, () -> "no result; LLM calls so far: " + stack.sim.stats().countFor("long"));
+    JsonObject line = results.get("long").get(0);
+    assertTrue(line.encode().getBytes(StandardCharsets.UTF_8).length <= 8192, "over the queue's limit");
+    assertEquals(Boolean.TRUE, line.getJsonObject("llmw").getBoolean("truncated"));
+    assertTrue(Files.readString(kept, StandardCharsets.UTF_8).contains("\"custom_id\":\"long\""));
+    assertEquals(1, stack.sim.stats().countFor("long"), "LLM calls");
   }
 
   @Test
