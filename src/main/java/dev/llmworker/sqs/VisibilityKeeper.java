@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * visibility; a task still held after half of it gets the full timeout, and from then on it is extended whenever a
  * tenth of the timeout has passed, so that at any moment it has at least about 90% of the timeout left: an SQS
  * outage of up to 0.8 × the timeout costs no second delivery. The local lease advances only when SQS has accepted
- * an extension; a failed one is sent again at the next tick. SQS keeps a message invisible at most 12 hours after
+ * an extension; a failed one is sent again at the next tick (at most half a second later). SQS keeps a message invisible at most 12 hours after
  * its receive: shortly before that, {@code atLimit} hears of it, so the poller can give the task up cleanly.
  */
 public final class VisibilityKeeper {
@@ -63,7 +63,7 @@ public final class VisibilityKeeper {
     this.receiveSeconds = Math.min(receiveSeconds, timeoutSeconds);
     this.limitSeconds = limitSeconds;
     this.atLimit = atLimit;
-    this.tickMs = Math.max(100, Math.min(1000, this.receiveSeconds * 1000L / 4));
+    this.tickMs = Math.max(100, Math.min(500, this.receiveSeconds * 1000L / 4));
     this.timer = vertx.setPeriodic(tickMs, id -> extendDue());
   }
 
