@@ -4,6 +4,8 @@ import dev.llmworker.limits.BudgetShareVerticle;
 import dev.llmworker.monitor.MonitorVerticle;
 import dev.llmworker.monitor.NodeMetrics;
 import dev.llmworker.monitor.NodeStats;
+import dev.llmworker.bus.BusCodecs;
+import dev.llmworker.bus.ShutdownPhase;
 import dev.llmworker.poller.PollerVerticle;
 import dev.llmworker.sqs.EmbeddedSqs;
 import dev.llmworker.sqs.MessageLimits;
@@ -183,7 +185,7 @@ public final class Node {
     if (publisher >= 0) {
       vertx.cancelTimer(publisher);
     }
-    shutdownPhase("drain");
+    shutdownPhase(ShutdownPhase.DRAIN);
     settled = Future.join(pollerId == null ? Future.succeededFuture() : poller.settled(),
         workers == null ? Future.succeededFuture() : workers.drained()).mapEmpty();
     return undeploy(pollerId)
@@ -220,17 +222,18 @@ public final class Node {
 
   private void hurryAfterPoller() {
     if (pollerId != null) {
-      shutdownPhase("hurry");
+      shutdownPhase(ShutdownPhase.HURRY);
     }
   }
 
   /** A second SIGTERM: stop waiting for running tasks, give them back to SQS now. */
   public void hurry() {
-    shutdownPhase("hurry");
+    shutdownPhase(ShutdownPhase.HURRY);
   }
 
-  private void shutdownPhase(String phase) {
-    vertx.eventBus().publish(Addresses.SHUTDOWN, new JsonObject().put("phase", phase),
+  private void shutdownPhase(ShutdownPhase phase) {
+    BusCodecs.ensure(vertx);
+    vertx.eventBus().publish(Addresses.SHUTDOWN, phase,
         new DeliveryOptions().setLocalOnly(true));
   }
 

@@ -1,12 +1,14 @@
 package dev.llmworker.limits;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.bus.BudgetDemand;
+import dev.llmworker.bus.BusCodecs;
+import dev.llmworker.bus.PeerTable;
 import dev.llmworker.task.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +26,10 @@ public final class BudgetShareVerticle extends VerticleBase {
   static final long PERIOD_MS = 500;
   static final long EXPIRY_MS = 2000;
 
-  private record Demand(Map<String, Long> weights, long seenAt) {}
-
   private final Budgets budgets;
   private final String nodeId;
-  private final Map<String, Demand> others = new HashMap<>();
-  private MessageConsumer<JsonObject> consumer;
+  private final PeerTable<Map<String, Long>> others = new PeerTable<>(EXPIRY_MS);
+  private MessageConsumer<BudgetDemand> consumer;
   private MessageConsumer<JsonObject> changes;
   private long timer;
 
@@ -40,6 +40,7 @@ public final class BudgetShareVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.ensure(vertx);
     consumer = vertx.eventBus().consumer(Addresses.BUDGET_DEMAND, m -> heard(m.body()));
     changes = vertx.eventBus().consumer(Addresses.CONTROL_BUDGETS, m -> changed(m.body()));
     timer = vertx.setPeriodic(PERIOD_MS, id -> round());
@@ -58,25 +59,20 @@ public final class BudgetShareVerticle extends VerticleBase {
     }
   }
 
-  private void heard(JsonObject announcement) {
-    String node = announcement.getString("node");
+  private void heard(BudgetDemand demand) {
+    String node = demand.node();
     if (node == null || node.equals(nodeId)) {
       return;
     }
-    Map<String, Long> weights = new HashMap<>();
-    announcement.getJsonObject("weights", new JsonObject())
-        .forEach(e -> weights.put(e.getKey(), ((Number) e.getValue()).longValue()));
-    others.put(node, new Demand(weights, System.currentTimeMillis()));
+    others.heard(node, demand.weights(), System.currentTimeMillis());
   }
 
   /** Publish this node's demand, then recompute its shares from everyone's latest. */
   private void round() {
     Map<String, Long> mine = budgets.demand();
-    JsonObject weights = new JsonObject();
-    mine.forEach(weights::put);
-    vertx.eventBus().publish(Addresses.BUDGET_DEMAND, new JsonObject().put("node", nodeId).put("weights", weights));
+    vertx.eventBus().publish(Addresses.BUDGET_DEMAND, new BudgetDemand(nodeId, mine));
     long now = System.currentTimeMillis();
-    others.values().removeIf(d -> now - d.seenAt() > EXPIRY_MS);
+    others.expire(now);
     for (String key : budgets.keys()) {
       budgets.setShare(key, share(key, mine.getOrDefault(key, 0L)));
     }
@@ -85,8 +81,8 @@ public final class BudgetShareVerticle extends VerticleBase {
   /** Nodes that have no such budget (they never called that model) take no part of it. */
   private double share(String key, long myWeight) {
     double total = myWeight + 1;
-    for (Demand d : others.values()) {
-      Long weight = d.weights().get(key);
+    for (Map<String, Long> weights : others.values()) {
+      Long weight = weights.get(key);
       if (weight != null) {
         total += weight + 1;
       }

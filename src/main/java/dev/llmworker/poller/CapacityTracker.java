@@ -1,14 +1,17 @@
 package dev.llmworker.poller;
 
+import dev.llmworker.bus.CapacityAnnouncement;
+import dev.llmworker.bus.PeerTable;
+import dev.llmworker.bus.PollerHeartbeat;
 import dev.llmworker.task.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
@@ -27,19 +30,19 @@ final class CapacityTracker {
   static final long HEARTBEAT_MS = 1000;
 
   /** @param budgetRoom what the worker's node said its rate budgets can start soon; -1 unlimited */
-  private record Worker(int capacity, int backingOff, String node, long budgetRoom, long seenAt) {}
+  private record Worker(int capacity, int backingOff, String node, long budgetRoom) {}
 
   private final Vertx vertx;
   private final String pollerId = UUID.randomUUID().toString();
   private final Runnable onChange;
   private final Consumer<String> onLost;
-  private final Map<String, Worker> workers = new HashMap<>();
-  /** Workers that dropped out, with when they were last heard of, until they are given up or heard of again. */
-  private final Map<String, Long> silent = new HashMap<>();
-  /** The other live pollers, by id, with when they were last heard of. */
-  private final Map<String, Long> pollers = new HashMap<>();
-  private MessageConsumer<JsonObject> announcements;
-  private MessageConsumer<JsonObject> peers;
+  private final PeerTable<Worker> workers = new PeerTable<>(EXPIRY_MS);
+  /** Workers that dropped out, by when they were last heard of, until they are given up or heard of again. */
+  private final PeerTable<Boolean> silent = new PeerTable<>(TAKE_BACK_MS);
+  /** The other live pollers. */
+  private final PeerTable<Boolean> pollers = new PeerTable<>(EXPIRY_MS);
+  private MessageConsumer<CapacityAnnouncement> announcements;
+  private MessageConsumer<PollerHeartbeat> peers;
   private long ticker;
   private int total;
   private int share;
@@ -93,11 +96,12 @@ final class CapacityTracker {
   String pick(ToIntFunction<String> atWorker) {
     String best = null;
     int bestFree = Integer.MIN_VALUE;
-    for (Map.Entry<String, Worker> e : workers.entrySet()) {
-      if (e.getValue().capacity() > 0) {
-        int free = shareOf(e.getKey(), e.getValue().capacity()) - atWorker.applyAsInt(e.getKey());
+    for (String id : workers.ids()) {
+      Worker w = workers.get(id);
+      if (w.capacity() > 0) {
+        int free = shareOf(id, w.capacity()) - atWorker.applyAsInt(id);
         if (free > bestFree) {
-          best = e.getKey();
+          best = id;
           bestFree = free;
         }
       }
@@ -112,7 +116,7 @@ final class CapacityTracker {
   void forget(String worker) {
     Worker w = workers.get(worker);
     if (w != null && w.capacity() > 0) {
-      workers.put(worker, new Worker(0, w.backingOff(), w.node(), w.budgetRoom(), w.seenAt()));
+      workers.update(worker, old -> new Worker(0, old.backingOff(), old.node(), old.budgetRoom()));
       recompute();
     }
   }
@@ -133,60 +137,45 @@ final class CapacityTracker {
     dispatchedSinceRoom++;
   }
 
-  private void update(JsonObject announcement) {
-    String worker = announcement.getString("worker");
+  private void update(CapacityAnnouncement announcement) {
+    String worker = announcement.worker();
     silent.remove(worker);
-    workers.put(worker, new Worker(Math.max(0, announcement.getInteger("capacity", 0)),
-        announcement.getInteger("backing_off", 0), announcement.getString("node", worker),
-        announcement.getLong("budget_room", -1L), System.currentTimeMillis()));
-    if (announcement.containsKey("budget_room")) {
-      dispatchedSinceRoom = 0;
-    }
+    workers.heard(worker, new Worker(Math.max(0, announcement.capacity()), announcement.backingOff(),
+        announcement.node() == null ? worker : announcement.node(), announcement.budgetRoom()),
+        System.currentTimeMillis());
+    dispatchedSinceRoom = 0;
     recompute();
   }
 
-  private void peer(JsonObject heartbeat) {
-    String id = heartbeat.getString("poller");
+  private void peer(PollerHeartbeat heartbeat) {
+    String id = heartbeat.poller();
     if (id == null || id.equals(pollerId)) {
       return;
     }
-    if (heartbeat.getBoolean("gone", false)) {
+    if (heartbeat.gone()) {
       pollers.remove(id);
-    } else if (pollers.put(id, System.currentTimeMillis()) == null) {
+    } else if (pollers.heard(id, true, System.currentTimeMillis())) {
       heartbeat(false); // a newcomer: tell it about this poller now rather than within a second
     }
     recompute();
   }
 
   private void heartbeat(boolean gone) {
-    vertx.eventBus().publish(Addresses.POLLERS, new JsonObject().put("poller", pollerId).put("gone", gone));
+    vertx.eventBus().publish(Addresses.POLLERS, new PollerHeartbeat(pollerId, gone));
   }
 
   private void tick() {
     long now = System.currentTimeMillis();
-    workers.entrySet().removeIf(e -> {
-      boolean quiet = now - e.getValue().seenAt() > EXPIRY_MS;
-      if (quiet) {
-        silent.put(e.getKey(), e.getValue().seenAt());
-      }
-      return quiet;
-    });
-    List<String> lost = new ArrayList<>();
-    silent.entrySet().removeIf(e -> {
-      boolean gone = now - e.getValue() > TAKE_BACK_MS;
-      if (gone) {
-        lost.add(e.getKey());
-      }
-      return gone;
-    });
-    pollers.values().removeIf(seenAt -> now - seenAt > EXPIRY_MS);
+    workers.expire(now).forEach((worker, lastHeard) -> silent.heard(worker, true, lastHeard));
+    Set<String> lost = silent.expire(now).keySet();
+    pollers.expire(now);
     heartbeat(false);
     recompute();
     lost.forEach(onLost);
   }
 
   private void recompute() {
-    List<String> order = new ArrayList<>(pollers.keySet());
+    List<String> order = pollers.ids();
     order.add(pollerId);
     order.sort(null);
     rankOrder = order;
@@ -194,10 +183,11 @@ final class CapacityTracker {
     int sum = 0;
     int mine = 0;
     int waiting = 0;
-    for (Map.Entry<String, Worker> e : workers.entrySet()) {
-      sum += e.getValue().capacity();
-      mine += shareOf(e.getKey(), e.getValue().capacity());
-      waiting += e.getValue().backingOff();
+    for (String id : workers.ids()) {
+      Worker w = workers.get(id);
+      sum += w.capacity();
+      mine += shareOf(id, w.capacity());
+      waiting += w.backingOff();
     }
     long room = nodeRoom();
     if (sum != total || mine != share || waiting != backingOff || room != budgetRoom) {

@@ -1,6 +1,8 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.bus.BusCodecs;
+import dev.llmworker.bus.ShutdownPhase;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.MessageLedger.State;
 import dev.llmworker.retry.Backoff;
@@ -58,6 +60,7 @@ public final class PollerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.ensure(vertx);
     long flush = config.poller().flushIntervalMs();
     batchers = new OutcomeSettler.Batchers(
         SqsBatches.sends(vertx, sqs.operations(), queues.results(), flush),
@@ -79,8 +82,8 @@ public final class PollerVerticle extends VerticleBase {
     flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::settledOne);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
         () -> Math.min(10, capacity.share()), () -> ledger.open() == 0, flow::accept);
-    var hurry = vertx.eventBus().<JsonObject>localConsumer(Addresses.SHUTDOWN, m -> {
-      if ("hurry".equals(m.body().getString("phase"))) {
+    var hurry = vertx.eventBus().<ShutdownPhase>localConsumer(Addresses.SHUTDOWN, m -> {
+      if (m.body() == ShutdownPhase.HURRY) {
         hurry();
       }
     });

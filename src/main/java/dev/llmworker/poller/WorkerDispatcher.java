@@ -1,5 +1,6 @@
 package dev.llmworker.poller;
 
+import dev.llmworker.bus.TaskCancel;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.MessageLedger.State;
 import dev.llmworker.task.Addresses;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.List;
@@ -75,9 +75,9 @@ final class WorkerDispatcher {
     capacity.dispatched();
     TaskEnvelope envelope = new TaskEnvelope(task.messageId, task.body, task.receiveCount);
     long backstop = vertx.setTimer(backstopMs, id -> overran(task, worker));
-    vertx.eventBus().<JsonObject>request(Addresses.tasksFor(worker), envelope.toJson(), delivery)
+    vertx.eventBus().<TaskOutcome>request(Addresses.tasksFor(worker), envelope, delivery)
         .onComplete(ar -> vertx.cancelTimer(backstop))
-        .onComplete(ar -> answered(task, ar.succeeded() ? TaskOutcome.fromJson(ar.result().body()) : null, ar.cause()));
+        .onComplete(ar -> answered(task, ar.succeeded() ? ar.result().body() : null, ar.cause()));
   }
 
   /** The worker has not answered within the backstop: give the task back, and tell the worker to stop it. */
@@ -94,7 +94,7 @@ final class WorkerDispatcher {
   /** Tells the task's worker to make no further attempt (a task given back, or cut short by a stop). */
   void cancel(InFlightMessage task) {
     if (task.worker != null) {
-      vertx.eventBus().send(Addresses.cancelFor(task.worker), new JsonObject().put("message_id", task.messageId));
+      vertx.eventBus().send(Addresses.cancelFor(task.worker), new TaskCancel(task.messageId));
     }
   }
 

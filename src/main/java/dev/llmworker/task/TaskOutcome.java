@@ -45,17 +45,4 @@ public record TaskOutcome(
   public static TaskOutcome givenBack(String code, String reason) {
     return new TaskOutcome(Kind.RELEASED, null, null, code, reason, 0, 0, null, null);
   }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("kind", kind.name()).put("custom_id", customId).put("result", resultLine)
-        .put("code", code).put("reason", reason).put("attempts", attempts).put("llm_ms", llmMs)
-        .put("provider", provider).put("model", model);
-  }
-
-  public static TaskOutcome fromJson(JsonObject json) {
-    return new TaskOutcome(Kind.valueOf(json.getString("kind")), json.getString("custom_id"),
-        json.getString("result"), json.getString("code"), json.getString("reason"),
-        json.getInteger("attempts", 0), json.getLong("llm_ms", 0L), json.getString("provider"),
-        json.getString("model"));
-  }
 }

@@ -1,6 +1,10 @@
 package dev.llmworker.worker;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.bus.BusCodecs;
+import dev.llmworker.bus.CapacityAnnouncement;
+import dev.llmworker.bus.ShutdownPhase;
+import dev.llmworker.bus.TaskCancel;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.provider.LlmProvider;
 import dev.llmworker.provider.ProviderFactory;
@@ -34,15 +38,15 @@ public final class WorkerVerticle extends VerticleBase {
   private final NodeStats stats;
   private final NodeLlm llm;
   private final String workerId = UUID.randomUUID().toString();
-  private final ArrayDeque<Message<JsonObject>> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Message<TaskEnvelope>> waiting = new ArrayDeque<>();
   private final Promise<Void> drained = Promise.promise();
   private Map<String, LlmProvider> providers;
   private TaskRunner runner;
   private final Map<String, TaskControl> controls = new HashMap<>();
-  private MessageConsumer<JsonObject> consumer;
-  private MessageConsumer<JsonObject> cancels;
+  private MessageConsumer<TaskEnvelope> consumer;
+  private MessageConsumer<TaskCancel> cancels;
   private MessageConsumer<JsonObject> queries;
-  private MessageConsumer<JsonObject> shutdown;
+  private MessageConsumer<ShutdownPhase> shutdown;
   private long announcer;
   private long roomChecker;
   private long announcedRoom = Long.MIN_VALUE;
@@ -57,12 +61,13 @@ public final class WorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.ensure(vertx);
     providers = ProviderFactory.createAll(vertx, config);
     runner = new TaskRunner(vertx, providers, llm, config.retry(), stats);
     consumer = vertx.eventBus().consumer(Addresses.tasksFor(workerId), this::onTask);
-    cancels = vertx.eventBus().consumer(Addresses.cancelFor(workerId), m -> cancel(m.body().getString("message_id")));
+    cancels = vertx.eventBus().consumer(Addresses.cancelFor(workerId), m -> cancel(m.body().messageId()));
     queries = vertx.eventBus().consumer(Addresses.CAPACITY_QUERY, m -> announce());
-    shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body().getString("phase")));
+    shutdown = vertx.eventBus().localConsumer(Addresses.SHUTDOWN, m -> onShutdown(m.body()));
     stats.workerInstances.incrementAndGet();
     return Future.join(consumer.completion(), cancels.completion(), queries.completion(), shutdown.completion())
         .onSuccess(v -> {
@@ -79,9 +84,8 @@ public final class WorkerVerticle extends VerticleBase {
   private void announce(long room) {
     int capacity = stopping ? 0 : config.worker().concurrency();
     announcedRoom = room;
-    vertx.eventBus().publish(Addresses.CAPACITY, new JsonObject().put("worker", workerId).put("capacity", capacity)
-        .put("running", running).put("backing_off", runner.backingOff()).put("node", stats.nodeId())
-        .put("budget_room", announcedRoom));
+    vertx.eventBus().publish(Addresses.CAPACITY, new CapacityAnnouncement(workerId, stats.nodeId(), capacity,
+        runner.backingOff(), announcedRoom));
   }
 
   /** Tasks the node's rate budgets can start within the admission horizon beyond those waiting; -1 unlimited. */
@@ -96,16 +100,16 @@ public final class WorkerVerticle extends VerticleBase {
     }
   }
 
-  private void onTask(Message<JsonObject> message) {
+  private void onTask(Message<TaskEnvelope> message) {
     if (stopping) {
-      message.reply(TaskOutcome.released().toJson());
+      message.reply(TaskOutcome.released());
     } else if (running < config.worker().concurrency()) {
       run(message);
     } else if (waiting.size() < config.worker().concurrency()) {
       waiting.addLast(message);
     } else {
       // more than this instance can start soon (a poller counted a slot free that a given-back task still holds)
-      message.reply(TaskOutcome.givenBack("worker_busy", "every slot of worker " + workerId + " is taken").toJson());
+      message.reply(TaskOutcome.givenBack("worker_busy", "every slot of worker " + workerId + " is taken"));
     }
   }
 
@@ -117,18 +121,18 @@ public final class WorkerVerticle extends VerticleBase {
       return;
     }
     waiting.removeIf(m -> {
-      boolean match = messageId != null && messageId.equals(m.body().getString("message_id"));
+      boolean match = messageId != null && messageId.equals(m.body().messageId());
       if (match) {
-        m.reply(TaskOutcome.givenBack("cancelled", "given back by its poller").toJson());
+        m.reply(TaskOutcome.givenBack("cancelled", "given back by its poller"));
       }
       return match;
     });
   }
 
-  private void run(Message<JsonObject> message) {
+  private void run(Message<TaskEnvelope> message) {
     running++;
     stats.workerBusy.incrementAndGet();
-    TaskEnvelope envelope = TaskEnvelope.fromJson(message.body());
+    TaskEnvelope envelope = message.body();
     TaskControl control = new TaskControl(config.worker().taskTimeoutSeconds() * 1000L);
     controls.put(envelope.messageId(), control);
     runner.run(envelope, control)
@@ -137,11 +141,11 @@ public final class WorkerVerticle extends VerticleBase {
             : TaskOutcome.retry(null, "worker_error", String.valueOf(ar.cause()), 0)));
   }
 
-  private void finished(Message<JsonObject> message, TaskOutcome outcome) {
+  private void finished(Message<TaskEnvelope> message, TaskOutcome outcome) {
     running--;
     stats.workerBusy.decrementAndGet();
-    message.reply(outcome.toJson());
-    Message<JsonObject> next = stopping ? null : waiting.pollFirst();
+    message.reply(outcome);
+    Message<TaskEnvelope> next = stopping ? null : waiting.pollFirst();
     if (next != null) {
       run(next);
     } else if (running == 0 && stopping) {
@@ -150,15 +154,15 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   /** drain: take nothing more and hand back what has not started; hurry: stop waiting for running tasks. */
-  private void onShutdown(String phase) {
-    if ("hurry".equals(phase)) {
+  private void onShutdown(ShutdownPhase phase) {
+    if (phase == ShutdownPhase.HURRY) {
       drained.tryComplete();
       return;
     }
     if (!stopping) {
       stopping = true;
       announce();
-      waiting.forEach(m -> m.reply(TaskOutcome.released().toJson()));
+      waiting.forEach(m -> m.reply(TaskOutcome.released()));
       waiting.clear();
       if (running == 0) {
         drained.tryComplete();
@@ -177,7 +181,7 @@ public final class WorkerVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    onShutdown("drain");
+    onShutdown(ShutdownPhase.DRAIN);
     vertx.cancelTimer(roomChecker);
     stats.workerInstances.decrementAndGet();
     long grace = Math.max(1, config.shutdown().graceSeconds()) * 1000L;

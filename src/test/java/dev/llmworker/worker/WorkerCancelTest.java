@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.app.Vertxes;
+import dev.llmworker.bus.BusCodecs;
+import dev.llmworker.bus.CapacityAnnouncement;
+import dev.llmworker.bus.TaskCancel;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.sim.LlmSimulator;
 import dev.llmworker.sim.SimulatorOptions;
@@ -43,18 +46,19 @@ class WorkerCancelTest {
         .put("retry", new JsonObject().put("inProcessMaxAttempts", 100).put("baseDelayMs", 100).put("maxDelayMs", 100)));
     NodeStats stats = new NodeStats("n1", List.of("worker"));
     AtomicReference<String> workerId = new AtomicReference<>();
-    vertx.eventBus().<JsonObject>consumer(Addresses.CAPACITY, m -> workerId.set(m.body().getString("worker")));
+    BusCodecs.ensure(vertx);
+    vertx.eventBus().<CapacityAnnouncement>consumer(Addresses.CAPACITY, m -> workerId.set(m.body().worker()));
     SqsFixture.await(vertx.deployVerticle(new WorkerVerticle(config, stats, NodeLlm.create(config, stats))));
     Eventually.await(Duration.ofSeconds(5), () -> workerId.get() != null, () -> "no announcement");
 
     TaskEnvelope task = new TaskEnvelope("m-1", TestTasks.chat("doomed", "[[sim:status=503]] no"), 1);
-    var answer = vertx.eventBus().<JsonObject>request(Addresses.tasksFor(workerId.get()), task.toJson());
+    var answer = vertx.eventBus().<TaskOutcome>request(Addresses.tasksFor(workerId.get()), task);
     Eventually.await(Duration.ofSeconds(10), () -> sim.stats().countFor("doomed") >= 3, () -> "calls: "
         + sim.stats().countFor("doomed"));
     int atCancel = sim.stats().countFor("doomed");
-    vertx.eventBus().send(Addresses.cancelFor(workerId.get()), new JsonObject().put("message_id", "m-1"));
+    vertx.eventBus().send(Addresses.cancelFor(workerId.get()), new TaskCancel("m-1"));
 
-    TaskOutcome outcome = TaskOutcome.fromJson(SqsFixture.await(answer).body());
+    TaskOutcome outcome = SqsFixture.await(answer).body();
     assertEquals(TaskOutcome.Kind.RELEASED, outcome.kind());
     assertEquals("cancelled", outcome.code());
     int after = sim.stats().countFor("doomed");
