@@ -8,6 +8,8 @@ import dev.llmworker.bus.CapacityAnnouncement;
 import dev.llmworker.support.Eventually;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.task.Addresses;
+import io.vertx.core.Context;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Share and pick, with two pollers on one event bus and announcements sent by the test. */
 class CapacityTrackerTest {
   private final Vertx vertx = Vertx.vertx();
+  private final Context loop = vertx.getOrCreateContext();
 
   @AfterEach
   void close() {
@@ -27,8 +30,9 @@ class CapacityTrackerTest {
   private CapacityTracker started() {
     BusCodecs.ensure(vertx);
     CapacityTracker tracker = new CapacityTracker(vertx, () -> { }, worker -> { });
-    return SqsFixture.await(vertx.getOrCreateContext().<CapacityTracker>executeBlocking(() -> tracker)
-        .compose(t -> t.start().map(t)));
+    Promise<CapacityTracker> started = Promise.promise();
+    loop.runOnContext(v -> tracker.start().map(tracker).onComplete(started));
+    return SqsFixture.await(started.future());
   }
 
   private void announce(String worker, int capacity) {
@@ -68,9 +72,11 @@ class CapacityTrackerTest {
 
   /** On the tracker's event loop, like the poller does. */
   private void forget(CapacityTracker tracker, String worker) {
-    SqsFixture.await(vertx.getOrCreateContext().executeBlocking(() -> {
+    Promise<Void> done = Promise.promise();
+    loop.runOnContext(v -> {
       tracker.forget(worker);
-      return null;
-    }));
+      done.complete();
+    });
+    SqsFixture.await(done.future());
   }
 }
