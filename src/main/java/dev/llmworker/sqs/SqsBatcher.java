@@ -186,7 +186,11 @@ public final class SqsBatcher<E> {
 
   private void retryOrFail(List<Pending<E>> batch, int attempt, String why) {
     if (attempt >= maxAttempts) {
-      LOG.error("{}: giving up on {} entries after {} attempts: {}", name, batch.size(), attempt, why);
+      if (maxAttempts > 1) {
+        LOG.error("{}: giving up on {} entries after {} attempts: {}", name, batch.size(), attempt, why);
+      } else {
+        LOG.debug("{}: {} entries not done, left to the caller: {}", name, batch.size(), why);
+      }
       batch.forEach(p -> p.promise().tryFail(new EntryFailed(name + " failed after " + attempt + " attempts: " + why,
           false)));
       return;

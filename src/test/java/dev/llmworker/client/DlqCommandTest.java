@@ -7,7 +7,7 @@ import dev.llmworker.app.Ports;
 import dev.llmworker.sim.FaultRates;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
-import dev.llmworker.support.SqsWithoutMoveTasks;
+import dev.llmworker.support.SqsProxy;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonObject;
@@ -104,7 +104,7 @@ class DlqCommandTest {
   @DisplayName("where the SQS endpoint has no message move tasks, redrive --all moves the messages batch by batch")
   void redriveAllByHand() {
     stack.sim.setFaults(FaultRates.NONE);
-    try (SqsWithoutMoveTasks older = SqsWithoutMoveTasks.start(stack.sqs.server.endpoint())) {
+    try (SqsProxy older = SqsProxy.withoutMoveTasks(stack.sqs.server.endpoint())) {
       Cli.Run run = new Cli(dir, older.endpoint()).run("dlq", "redrive", "--all");
       assertEquals(0, run.exit(), run.all());
       assertTrue(run.err().contains("SQS message move task not available here "

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
-import dev.llmworker.support.SqsWithoutMoveTasks;
+import dev.llmworker.support.SqsProxy;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ class DlqRedriveLoopTest {
     stack.sqs.enqueue(3, TestTasks::poison);
     stack.awaitDeadLettered(3);
 
-    try (SqsWithoutMoveTasks older = SqsWithoutMoveTasks.start(stack.sqs.server.endpoint())) {
+    try (SqsProxy older = SqsProxy.withoutMoveTasks(stack.sqs.server.endpoint())) {
       Cli cli = new Cli(dir, older.endpoint());
       // before: it received its own moved tasks back from the DLQ and moved them again, for ever
       Cli.Run run = CompletableFuture.supplyAsync(() -> cli.run("dlq", "redrive", "--all")).get(60, TimeUnit.SECONDS);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.Eventually;
-import dev.llmworker.support.SqsWithSmallQueue;
+import dev.llmworker.support.SqsProxy;
 import dev.llmworker.support.Stack;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,7 @@ class UnstorableResultTest {
   @TempDir
   Path dir;
   private Stack stack;
-  private SqsWithSmallQueue smallQueue;
+  private SqsProxy smallQueue;
 
   @AfterEach
   void stop() {
@@ -49,12 +49,7 @@ class UnstorableResultTest {
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
     stack.startNode(json -> json);
     stack.sqs.enqueue(1, i -> taskWithEscapes("odd", "a \\uffff b \\ud800 c"));
-    Map<String, List<JsonObject>> results = new java.util.HashMap<>();
-    Eventually.await(Duration.ofSeconds(20), () -> {
-      results.putAll(stack.results());
-      return results.containsKey("odd");
-    }, () -> "no result; LLM calls so far: " + stack.sim.stats().countFor("odd"));
-    String content = results.get("odd").get(0).getJsonObject("response").getJsonObject("body")
+    String content = stack.awaitResult("odd").getJsonObject("response").getJsonObject("body")
         .getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
     assertTrue(content.contains("a \uffff b \ud800 c"), content);
     assertEquals(1, stack.sim.stats().countFor("odd"), "LLM calls");
@@ -90,16 +85,11 @@ class UnstorableResultTest {
     Path kept = dir.resolve("oversize.jsonl");
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
     // ElasticMQ keeps no MaximumMessageSize: a proxy reports it as SQS would
-    smallQueue = SqsWithSmallQueue.start(stack.sqs.server.endpoint(), stack.sqs.queues.results(), 8192);
+    smallQueue = SqsProxy.withMaximumMessageSize(stack.sqs.server.endpoint(), stack.sqs.queues.results(), 8192);
     stack.startNode(smallQueue.endpoint(), json -> json.put("results", new JsonObject()
         .put("oversizeFile", kept.toString())));
     stack.sqs.enqueue(1, i -> dev.llmworker.support.TestTasks.chat("long", "[[sim:answer_chars=20000]] go on"));
-    Map<String, List<JsonObject>> results = new java.util.HashMap<>();
-    Eventually.await(Duration.ofSeconds(20), () -> {
-      results.putAll(stack.results());
-      return results.containsKey("long");
-    }, () -> "no result; LLM calls so far: " + stack.sim.stats().countFor("long"));
-    JsonObject line = results.get("long").get(0);
+    JsonObject line = stack.awaitResult("long");
     assertTrue(line.encode().getBytes(StandardCharsets.UTF_8).length <= 8192, "over the queue's limit");
     assertEquals(Boolean.TRUE, line.getJsonObject("llmw").getBoolean("truncated"));
     assertTrue(Files.readString(kept, StandardCharsets.UTF_8).contains("\"custom_id\":\"long\""));

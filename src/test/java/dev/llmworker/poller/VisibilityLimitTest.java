@@ -41,7 +41,7 @@ class VisibilityLimitTest {
     assertEquals("visibility_limit", dead.get(0).messageAttributes().get("llmw-error-code").stringValue());
     String reason = dead.get(0).messageAttributes().get("llmw-error-reason").stringValue();
     assertTrue(reason.contains("12 hours"), reason);
-    assertEquals("visibility_limit", stack.results().get("endless").get(0).getJsonObject("error").getString("code"));
+    assertEquals("visibility_limit", stack.awaitResult("endless").getJsonObject("error").getString("code"));
     assertEquals(1, stack.sim.stats().countFor("endless"), "LLM calls");
     Eventually.await(java.time.Duration.ofSeconds(10), () -> stack.sqs.depth(stack.sqs.queues.tasks()) == 0,
         () -> "the task is still in its queue");

@@ -69,6 +69,16 @@ public final class Stack implements AutoCloseable {
     return byId;
   }
 
+  /** Waits for the result line of {@code customId} (draining the results queue) and returns the first one. */
+  public JsonObject awaitResult(String customId) {
+    Map<String, List<JsonObject>> seen = new HashMap<>();
+    Eventually.await(java.time.Duration.ofSeconds(20), () -> {
+      results().forEach((id, lines) -> seen.computeIfAbsent(id, k -> new java.util.ArrayList<>()).addAll(lines));
+      return seen.containsKey(customId);
+    }, () -> "no result for " + customId + "; LLM calls so far: " + sim.stats().countFor(customId));
+    return seen.get(customId).get(0);
+  }
+
   /** received = succeeded + dead_lettered + returned + requeued + in_flight, always. */
   public void assertCountersAddUp() {
     JsonObject s = node.stats().snapshot();
