@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The live worker instances of the cluster and this poller's share of their slots. Workers announce themselves
@@ -25,6 +27,7 @@ import java.util.function.ToIntFunction;
  * The two differ so that a pause of a few seconds (a GC, a loaded machine) costs no task a second LLM call.
  */
 final class CapacityTracker {
+  private static final Logger LOG = LoggerFactory.getLogger(CapacityTracker.class);
   static final long EXPIRY_MS = 3500;
   static final long TAKE_BACK_MS = 8000;
   static final long HEARTBEAT_MS = 1000;
@@ -171,7 +174,13 @@ final class CapacityTracker {
     pollers.expire(now);
     heartbeat(false);
     recompute();
-    lost.forEach(onLost);
+    for (String worker : lost) {
+      try {
+        onLost.accept(worker);
+      } catch (RuntimeException e) {
+        LOG.error("taking back the tasks of silent worker {} failed", worker, e); // the others are still taken back
+      }
+    }
   }
 
   private void recompute() {

@@ -1,6 +1,5 @@
 package dev.llmworker.poller;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -43,13 +42,13 @@ final class Dispatches {
     return total;
   }
 
-  /** Every task at the worker; their answers, should any still come, are ignored. */
+  /** Every task at the worker (an unmodifiable list); their answers, should any still come, are ignored. */
   List<InFlightMessage> takeBack(String worker) {
     Set<InFlightMessage> tasks = byWorker.remove(worker);
     if (tasks == null) {
       return List.of();
     }
     total -= tasks.size();
-    return new ArrayList<>(tasks);
+    return List.copyOf(tasks);
   }
 }

@@ -151,8 +151,8 @@ final class WorkerDispatcher {
    * is told to stop them, and an answer it still sends is ignored.
    */
   void workerLost(String worker) {
-    List<InFlightMessage> tasks = dispatches.takeBack(worker);
-    tasks.removeIf(t -> !answers.containsKey(t)); // given back before: nothing left to do
+    // given back before (a backstop): nothing left to do for those
+    List<InFlightMessage> tasks = dispatches.takeBack(worker).stream().filter(answers::containsKey).toList();
     if (tasks.isEmpty()) {
       return;
     }

@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Runs up to {@code worker.concurrency} tasks at once. Announces its capacity (and how many of its tasks
@@ -33,6 +34,12 @@ import java.util.UUID;
 public final class WorkerVerticle extends VerticleBase {
   static final long ANNOUNCE_MS = 1000;
   static final long ROOM_CHECK_MS = 100;
+  /**
+   * In a cluster, a stopping instance keeps answering ("released") this long after its drain began: a task a poller
+   * on another node sent before it heard of the drain would otherwise reach an address with no consumer, and
+   * nothing would answer it until the poller gave up on the silent worker.
+   */
+  static final long LINGER_MS = 1000;
 
   private final LlmwConfig config;
   private final NodeStats stats;
@@ -52,6 +59,7 @@ public final class WorkerVerticle extends VerticleBase {
   private long announcedRoom = Long.MIN_VALUE;
   private int running;
   private boolean stopping;
+  private long drainStartedAt;
 
   public WorkerVerticle(LlmwConfig config, NodeStats stats, NodeLlm llm) {
     this.config = config;
@@ -161,6 +169,7 @@ public final class WorkerVerticle extends VerticleBase {
     }
     if (!stopping) {
       stopping = true;
+      drainStartedAt = System.currentTimeMillis();
       announce();
       waiting.forEach(m -> m.reply(TaskOutcome.released()));
       waiting.clear();
@@ -168,6 +177,12 @@ public final class WorkerVerticle extends VerticleBase {
         drained.tryComplete();
       }
     }
+  }
+
+  private Future<Void> lingerForLateTasks() {
+    long left = drainStartedAt + LINGER_MS - System.currentTimeMillis();
+    return !vertx.isClustered() || left <= 0 ? Future.succeededFuture()
+        : vertx.timer(left, TimeUnit.MILLISECONDS).mapEmpty();
   }
 
   /** Completes once this instance takes no more tasks and those it ran have been answered (or hurried back). */
@@ -191,6 +206,7 @@ public final class WorkerVerticle extends VerticleBase {
     return drained.future()
         .onComplete(ar -> vertx.cancelTimer(timer))
         .onComplete(ar -> vertx.cancelTimer(announcer))
+        .compose(v -> lingerForLateTasks())
         .compose(v -> Future.join(consumer.unregister(), cancels.unregister(), queries.unregister(),
             shutdown.unregister()))
         .compose(v -> ProviderFactory.closeAll(providers));
