@@ -276,18 +276,6 @@ public record LlmwConfig(
     return (worker.taskTimeoutSeconds() + longestRequestSeconds() + 30L) * 1000L;
   }
 
-  /** Settings that work, but not as the user probably expects: said at start. */
-  public List<String> warnings() {
-    List<String> out = new java.util.ArrayList<>();
-    if (shutdown.graceSeconds() < longestRequestSeconds()) {
-      out.add("shutdown.graceSeconds (" + shutdown.graceSeconds() + ") is shorter than the longest "
-          + "provider requestTimeoutSeconds (" + longestRequestSeconds() + "): a call still running when a stop's "
-          + "grace period ends is given back and may be paid for again; raise shutdown.graceSeconds (and the "
-          + "container's stop timeout) if your calls take that long");
-    }
-    return out;
-  }
-
   /** Settings that cannot work together stop the start, naming the keys. */
   private static LlmwConfig coherent(LlmwConfig c) {
     for (int i = 0; i < c.providers().size(); i++) {

@@ -275,7 +275,6 @@ public final class Node {
     if (monitorUrl() != null) {
       lines.add("dashboard: " + monitorUrl());
     }
-    config.warnings().forEach(w -> lines.add("warning: " + w));
     return lines;
   }
 }

@@ -37,7 +37,8 @@ public final class WorkerVerticle extends VerticleBase {
   /**
    * In a cluster, a stopping instance keeps answering ("released") this long after its drain began: a task a poller
    * on another node sent before it heard of the drain would otherwise reach an address with no consumer, and
-   * nothing would answer it until the poller gave up on the silent worker.
+   * nothing would answer it until the poller gave up on the silent worker. An instance that was sent nothing in the
+   * last seconds (an idle node) does not wait.
    */
   static final long LINGER_MS = 1000;
 
@@ -60,6 +61,7 @@ public final class WorkerVerticle extends VerticleBase {
   private int running;
   private boolean stopping;
   private long drainStartedAt;
+  private long lastTaskAt;
 
   public WorkerVerticle(LlmwConfig config, NodeStats stats, NodeLlm llm) {
     this.config = config;
@@ -109,6 +111,7 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private void onTask(Message<TaskEnvelope> message) {
+    lastTaskAt = System.currentTimeMillis();
     if (stopping) {
       message.reply(TaskOutcome.released());
     } else if (running < config.worker().concurrency()) {
@@ -180,8 +183,10 @@ public final class WorkerVerticle extends VerticleBase {
   }
 
   private Future<Void> lingerForLateTasks() {
-    long left = drainStartedAt + LINGER_MS - System.currentTimeMillis();
-    return !vertx.isClustered() || left <= 0 ? Future.succeededFuture()
+    long now = System.currentTimeMillis();
+    long left = drainStartedAt + LINGER_MS - now;
+    boolean busyLately = now - lastTaskAt < 2 * LINGER_MS;
+    return !vertx.isClustered() || !busyLately || left <= 0 ? Future.succeededFuture()
         : vertx.timer(left, TimeUnit.MILLISECONDS).mapEmpty();
   }
 

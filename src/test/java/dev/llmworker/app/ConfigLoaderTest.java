@@ -136,8 +136,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  @DisplayName("a task deadline shorter than one provider call fails at start naming both keys; a grace period "
-      + "shorter than one call is a warning")
+  @DisplayName("a task deadline shorter than one provider call fails at start naming both keys; the poller's backstop "
+      + "is derived from the deadline")
   void incoherentTimeouts() throws Exception {
     String message = failure("{\"worker\":{\"taskTimeoutSeconds\":60},\"provider\":{\"requestTimeoutSeconds\":120}}")
         .getMessage();
@@ -146,13 +146,6 @@ class ConfigLoaderTest {
     String second = failure("{\"providers\":[{\"name\":\"slow\",\"type\":\"openai\",\"baseUrl\":\"http://x\","
         + "\"requestTimeoutSeconds\":1000}]}").getMessage();
     assertTrue(second.contains("providers[0].requestTimeoutSeconds (1000) of provider slow"), second);
-    LlmwConfig defaults = load("{}");
-    assertEquals(List.of(), defaults.warnings().stream().filter(w -> !w.startsWith("shutdown.graceSeconds")).toList());
-    assertTrue(load("{\"shutdown\":{\"graceSeconds\":10},\"provider\":{\"requestTimeoutSeconds\":60}}")
-        .warnings().get(0).startsWith("shutdown.graceSeconds (10) is shorter than the longest provider "
-            + "requestTimeoutSeconds (60)"));
-    assertEquals(List.of(), load("{\"shutdown\":{\"graceSeconds\":60},\"provider\":{\"requestTimeoutSeconds\":60}}")
-        .warnings());
     assertEquals((900 + 60 + 30) * 1000L, load("{\"provider\":{\"requestTimeoutSeconds\":60}}").workerBackstopMs());
   }
 
