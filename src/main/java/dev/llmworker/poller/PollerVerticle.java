@@ -79,7 +79,7 @@ public final class PollerVerticle extends VerticleBase {
         handle -> flow.atVisibilityLimit(handle));
     capacity = new CapacityTracker(vertx, this::capacityChanged, worker -> workers.workerLost(worker));
     workers = new WorkerDispatcher(vertx, capacity, ledger, stats, config.workerBackstopMs());
-    flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::settledOne);
+    flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::creditsChanged);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
         () -> Math.min(10, capacity.share()), () -> ledger.open() == 0, flow::accept);
     var hurry = vertx.eventBus().<ShutdownPhase>localConsumer(Addresses.SHUTDOWN, m -> {
@@ -122,7 +122,7 @@ public final class PollerVerticle extends VerticleBase {
     maybePoll();
   }
 
-  private void settledOne() {
+  private void creditsChanged() {
     if (stopping && ledger.open() == 0 && drained != null) {
       drained.tryComplete();
     }

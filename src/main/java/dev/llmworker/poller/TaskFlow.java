@@ -23,8 +23,8 @@ final class TaskFlow {
   private final OutcomeSettler settler;
   private final VisibilityKeeper keeper;
   private final NodeStats stats;
-  /** Called after every settlement: credits may have freed up. */
-  private final Runnable settledOne;
+  /** Called whenever credits may have freed up: a task left its worker, or a message ended. */
+  private final Runnable creditsChanged;
   private final GroupSequencer groups = new GroupSequencer();
   private final CompletedMessages completed = new CompletedMessages();
   private boolean stopping;
@@ -33,13 +33,13 @@ final class TaskFlow {
   private Promise<Void> empty;
 
   TaskFlow(MessageLedger ledger, WorkerDispatcher workers, OutcomeSettler settler, VisibilityKeeper keeper,
-      NodeStats stats, Runnable settledOne) {
+      NodeStats stats, Runnable creditsChanged) {
     this.ledger = ledger;
     this.workers = workers;
     this.settler = settler;
     this.keeper = keeper;
     this.stats = stats;
-    this.settledOne = settledOne;
+    this.creditsChanged = creditsChanged;
   }
 
   /** A received message: run it, hold it behind its FIFO group, or (stopping, paused, done before) settle it now. */
@@ -71,6 +71,7 @@ final class TaskFlow {
     }
     settler.settle(task, outcome).otherwise(Settlement.RETURNED)
         .onSuccess(settlement -> finish(task, outcome, settlement));
+    creditsChanged.run(); // its worker slot is free now, while its outcome is still being written
   }
 
   private void finish(InFlightMessage task, TaskOutcome outcome, Settlement settlement) {
@@ -85,7 +86,7 @@ final class TaskFlow {
     if (empty != null && ledger.open() == 0) {
       empty.tryComplete();
     }
-    settledOne.run();
+    creditsChanged.run();
   }
 
   private void record(InFlightMessage task, TaskOutcome outcome, Settlement settlement) {
