@@ -122,6 +122,22 @@ public final class Budgets {
     return List.of(budgets.get(provider), modelBudget);
   }
 
+  /**
+   * The most tokens one request may count against the budgets of {@code provider}/{@code model}: the smallest tpm
+   * limit among them (configured, or learned from the provider's headers); -1 when none limits tokens. A request
+   * charged more can never start.
+   */
+  public synchronized long largestCharge(String provider, String model) {
+    long largest = -1;
+    for (Budget b : budgetsFor(provider, model)) {
+      long tpm = b.tpmLimit();
+      if (tpm > 0 && (largest < 0 || tpm < largest)) {
+        largest = tpm;
+      }
+    }
+    return largest;
+  }
+
   synchronized long now() {
     return clock.getAsLong();
   }

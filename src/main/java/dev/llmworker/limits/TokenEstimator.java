@@ -21,7 +21,12 @@ public final class TokenEstimator {
   static final long DEFAULT_COMPLETION = 256;
 
   /** What a task will cost and what it will be reconciled against. */
-  public record Estimate(String key, long promptTokens, Long maxTokens, long charge) {}
+  public record Estimate(String key, long promptTokens, Long maxTokens, long charge, long completion) {
+    /** The charge without the completion's reservation: what a failed call may have cost at most. */
+    public long promptCharge() {
+      return charge - completion;
+    }
+  }
 
   private final Map<String, double[]> calibration = new ConcurrentHashMap<>();
   private final Map<String, double[]> completions = new ConcurrentHashMap<>();
@@ -34,7 +39,7 @@ public final class TokenEstimator {
     Long maxTokens = max instanceof Number n ? n.longValue() : null;
     long completion = maxTokens != null ? maxTokens
         : Math.round(completions.getOrDefault(key, new double[] {DEFAULT_COMPLETION})[0]);
-    return new Estimate(key, prompt, maxTokens, (long) Math.ceil(prompt * ratio) + completion);
+    return new Estimate(key, prompt, maxTokens, (long) Math.ceil(prompt * ratio) + completion, completion);
   }
 
   /**

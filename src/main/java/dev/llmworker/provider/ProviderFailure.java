@@ -8,22 +8,35 @@ public final class ProviderFailure extends RuntimeException {
   private final int statusCode;
   private final long retryAfterMs;
   private final RateHeaders rateHeaders;
+  /** A code of llm-worker's own when it refused the call itself, else null. */
+  private final String refusal;
 
   public ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message) {
     this(kind, statusCode, retryAfterMs, message, RateHeaders.NONE);
   }
 
   private ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message, RateHeaders rateHeaders) {
+    this(kind, statusCode, retryAfterMs, message, rateHeaders, null);
+  }
+
+  private ProviderFailure(Kind kind, int statusCode, long retryAfterMs, String message, RateHeaders rateHeaders,
+      String refusal) {
     super(message, null, false, false);
     this.kind = kind;
     this.statusCode = statusCode;
     this.retryAfterMs = retryAfterMs;
     this.rateHeaders = rateHeaders;
+    this.refusal = refusal;
+  }
+
+  /** llm-worker refused to make the call at all (it could never succeed): permanent, with its own code. */
+  public static ProviderFailure refused(String code, String message) {
+    return new ProviderFailure(Kind.PERMANENT, 0, -1, message, RateHeaders.NONE, code);
   }
 
   /** The same failure, with what the provider said about its limits. */
   ProviderFailure withRateHeaders(RateHeaders headers) {
-    return new ProviderFailure(kind, statusCode, retryAfterMs, getMessage(), headers);
+    return new ProviderFailure(kind, statusCode, retryAfterMs, getMessage(), headers, refusal);
   }
 
   public RateHeaders rateHeaders() {
@@ -57,6 +70,9 @@ public final class ProviderFailure extends RuntimeException {
 
   /** A short machine code for result lines and DLQ attributes, e.g. provider_429, provider_timeout. */
   public String code() {
+    if (refusal != null) {
+      return refusal;
+    }
     return statusCode > 0 ? "provider_" + statusCode : "provider_unreachable";
   }
 }

@@ -35,6 +35,10 @@ public final class TaskDecoder {
     if (!(body.getValue("model") instanceof String)) {
       throw new TaskRejected("missing_model", "\"body.model\" must be a string", customId);
     }
+    if (Boolean.TRUE.equals(body.getValue("stream"))) {
+      throw new TaskRejected("unsupported_option", "\"body.stream\": true cannot be served in a batch (each result "
+          + "is one whole JSON answer); remove it or set it to false", customId);
+    }
     return new Task(customId, "POST", url, body, provider(json, customId));
   }
 

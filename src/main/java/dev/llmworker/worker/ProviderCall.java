@@ -29,6 +29,13 @@ final class ProviderCall {
   Future<ProviderReply> call(LlmProvider provider, Task task) {
     String model = provider.config().providerModel(task.model());
     Estimate estimate = llm.estimator().estimate(provider.name(), model, task.body());
+    long largest = llm.budgets().largestCharge(provider.name(), model);
+    if (largest > 0 && estimate.charge() > largest) {
+      return Future.failedFuture(ProviderFailure.refused("request_too_large", "the request would count "
+          + estimate.charge() + " tokens (about " + estimate.promptCharge() + " prompt + " + estimate.completion()
+          + " completion reserved, from max_tokens) against " + provider.name() + "/" + model + "'s limit of "
+          + largest + " tokens per minute: it can never be sent; lower max_tokens or raise the budget"));
+    }
     return llm.budgets().acquire(vertx, provider.name(), model, estimate.charge())
         .compose(permit -> provider.complete(task)
             .onSuccess(reply -> answered(provider, estimate, permit, reply))
@@ -57,10 +64,11 @@ final class ProviderCall {
       permit.unused(); // the request could not even be built for this provider
       llm.circuits().neutral(provider.name());
     } else if (failure != null && failure.kind() == ProviderFailure.Kind.PERMANENT) {
-      permit.used(estimate.charge(), headers); // the provider is well; the task was wrong
+      // the provider is well; the task was wrong. It counted the prompt at most, never the completion reserved
+      permit.used(estimate.promptCharge(), headers);
       llm.circuits().succeeded(provider.name(), 0);
     } else {
-      permit.used(estimate.charge(), headers);
+      permit.used(estimate.promptCharge(), headers);
       llm.circuits().failed(provider.name(), 0, error);
     }
   }
