@@ -132,7 +132,8 @@ public record LlmwConfig(
       Limit limit,
       Map<String, Limit> modelLimits,
       List<String> fallbacks,
-      int circuitOpenSeconds) {
+      int circuitOpenSeconds,
+      int maxResponseBytes) {
 
     public static final List<String> TYPES = List.of("openai", "azure", "anthropic", "bedrock");
 
@@ -140,7 +141,7 @@ public record LlmwConfig(
     public Provider local(String url) {
       return new Provider(name, type, url, "", apiVersion, region, organization, project, headers, modelMap, models,
           requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, limit, modelLimits, fallbacks,
-          circuitOpenSeconds);
+          circuitOpenSeconds, maxResponseBytes);
     }
 
     /** The model name this provider is asked for when a task names {@code taskModel}. */

@@ -70,7 +70,8 @@ final class ProviderConfigs {
         new Limit(r.nonNegative("rpm", 100_000_000), r.nonNegative("tpm", 10_000_000_000L)),
         modelLimits(r),
         r.strings("fallbacks"),
-        r.integer("circuitOpenSeconds", 1, 3600));
+        r.integer("circuitOpenSeconds", 1, 3600),
+        r.integer("maxResponseBytes", 65_536, 1_073_741_824));
   }
 
   private static String baseUrl(ConfigReader r, String type, String region) {

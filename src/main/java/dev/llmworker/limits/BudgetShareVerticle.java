@@ -41,6 +41,7 @@ public final class BudgetShareVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.ensure(vertx);
+    budgets.useTimerContext(context); // this verticle lives as long as the node's workers, whatever their number
     consumer = vertx.eventBus().consumer(Addresses.BUDGET_DEMAND, m -> heard(m.body()));
     changes = vertx.eventBus().consumer(Addresses.CONTROL_BUDGETS, m -> changed(m.body()));
     timer = vertx.setPeriodic(PERIOD_MS, id -> round());

@@ -25,7 +25,14 @@ public final class Budgets {
   private final LongSupplier clock;
   private final Map<String, ArrayDeque<Waiter>> queues = new HashMap<>();
   /** The timer of each model key whose queue is being pumped. */
+  /** The pump timer of each queue with waiters (-1 while it is being set on {@link #timers}). */
   private final Map<String, Long> pumpTimers = new HashMap<>();
+  /**
+   * Where pump timers live: a context that outlives worker instances (the node's budget-share verticle). A timer set
+   * on a worker verticle's context dies when that instance is undeployed (scaling down), and its queue would wait
+   * for ever. Null (tests that use budgets alone): the caller's context.
+   */
+  private Context timers;
 
   public Budgets(List<LlmwConfig.Provider> providers) {
     this(providers, () -> System.nanoTime() / 1_000_000);
@@ -87,9 +94,25 @@ public final class Budgets {
     ready.forEach(w -> w.context().runOnContext(v -> w.promise().complete(new Permit(this, w.budgets(), w.cost()))));
   }
 
+  /** Pump timers are set on {@code context} from now on (the node's budget-share verticle's). */
+  public synchronized void useTimerContext(Context context) {
+    this.timers = context;
+  }
+
   /** Caller holds the lock. */
   private void schedulePump(Vertx vertx, String key, long waitMs) {
-    pumpTimers.put(key, vertx.setTimer(Math.max(1, waitMs), id -> pump(vertx, key)));
+    long delay = Math.max(1, waitMs);
+    if (timers == null) {
+      pumpTimers.put(key, vertx.setTimer(delay, id -> pump(vertx, key)));
+      return;
+    }
+    pumpTimers.put(key, -1L);
+    timers.runOnContext(v -> {
+      long id = vertx.setTimer(delay, t -> pump(vertx, key));
+      synchronized (this) {
+        pumpTimers.computeIfPresent(key, (k, old) -> old == -1L ? id : old);
+      }
+    });
   }
 
   /** How long until every budget of {@code list} has room for the request. Caller holds the lock. */
@@ -194,7 +217,10 @@ public final class Budgets {
     }
     // waiters were timed at the old rate: look at every queue again now
     for (String key : List.copyOf(pumpTimers.keySet())) {
-      vertx.cancelTimer(pumpTimers.get(key));
+      long old = pumpTimers.get(key);
+      if (old >= 0) {
+        vertx.cancelTimer(old);
+      }
       schedulePump(vertx, key, 0);
     }
   }

@@ -37,8 +37,11 @@ final class OversizeResults {
     if (ResultTrimmer.fits(line, limit)) {
       return Future.succeededFuture(line);
     }
-    return vertx.executeBlocking(() -> append(line))
-        .map(v -> ResultTrimmer.trim(line, limit, location()))
+    // writing and trimming (re-encodes proportional to the line's size) happen off the poller's event loop
+    return vertx.executeBlocking(() -> {
+      append(line);
+      return ResultTrimmer.trim(line, limit, location());
+    })
         .onSuccess(v -> LOG.warn("task {}: result of {} bytes is over sqs.maxMessageBytes ({}); sent truncated, "
             + "the whole line is in {}", customId, ResultTrimmer.bytes(line), limit, file))
         .onFailure(e -> LOG.error("task {}: result of {} bytes is over sqs.maxMessageBytes ({}) and could not be "

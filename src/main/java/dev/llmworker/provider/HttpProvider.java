@@ -106,6 +106,7 @@ abstract class HttpProvider implements LlmProvider {
   private HttpRequest<Buffer> template(String model) {
     return templates.computeIfAbsent(model, m -> {
       HttpRequest<Buffer> template = client.postAbs(url(m))
+          .as(new LimitedBody(config.maxResponseBytes(), name()))
           .timeout(config.requestTimeoutSeconds() * 1000L)
           .putHeader("Content-Type", "application/json");
       staticHeaders(template);

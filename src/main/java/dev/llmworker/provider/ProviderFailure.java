@@ -43,6 +43,11 @@ public final class ProviderFailure extends RuntimeException {
     return rateHeaders;
   }
 
+  /** The provider answered, but more than {@code provider.maxResponseBytes}: permanent, the same task would again. */
+  public static ProviderFailure responseTooLarge(String message) {
+    return new ProviderFailure(Kind.PERMANENT, 200, -1, message, RateHeaders.NONE, "response_too_large");
+  }
+
   /** Maps an HTTP status that is not 2xx: 429 throttles, 408/409/5xx are worth retrying, other 4xx never are. */
   public static ProviderFailure forStatus(int status, long retryAfterMs, String message) {
     if (status == 429) {

@@ -47,6 +47,23 @@ class BadTaskTest {
   }
 
   @Test
+  @DisplayName("an answer over provider.maxResponseBytes is a permanent error that gives its size, after one call; "
+      + "nothing of it is kept")
+  void answerTooLarge() throws Exception {
+    stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
+    stack.startNode(json -> json.put("provider", json.getJsonObject("provider").put("maxResponseBytes", 100_000)));
+    stack.sqs.enqueue(1, i -> TestTasks.chat("essay", "[[sim:answer_chars=400000]] go on and on"));
+    stack.sqs.enqueue(1, i -> TestTasks.chat("short", "a short one"));
+    stack.awaitDeadLettered(1);
+    Message dead = stack.sqs.drain(stack.sqs.queues.dlq()).get(0);
+    assertEquals("response_too_large", dead.messageAttributes().get("llmw-error-code").stringValue());
+    String reason = dead.messageAttributes().get("llmw-error-reason").stringValue();
+    assertTrue(reason.contains("provider.maxResponseBytes (100000 bytes)"), reason);
+    assertEquals(1, stack.sim.stats().countFor("essay"), "LLM calls");
+    assertEquals(200, stack.awaitResult("short").getJsonObject("response").getInteger("status_code"));
+  }
+
+  @Test
   @DisplayName("\"stream\": true is refused before any call with a readable reason (one permanent error, not 20 "
       + "billed retries)")
   void streamRefused() throws Exception {
