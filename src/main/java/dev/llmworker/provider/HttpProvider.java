@@ -16,7 +16,6 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -27,7 +26,14 @@ import java.util.Map;
 abstract class HttpProvider implements LlmProvider {
   protected final LlmwConfig.Provider config;
   private final WebClient client;
-  private final Map<String, HttpRequest<Buffer>> templates = new HashMap<>();
+  /** Request templates by model, the most recently used {@link #TEMPLATES} kept (tasks choose the model). */
+  private final Map<String, HttpRequest<Buffer>> templates = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, HttpRequest<Buffer>> eldest) {
+      return size() > TEMPLATES;
+    }
+  };
+  private static final int TEMPLATES = 256;
 
   HttpProvider(Vertx vertx, LlmwConfig.Provider config, int defaultConnections) {
     this.config = config;

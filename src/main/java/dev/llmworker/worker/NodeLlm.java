@@ -13,13 +13,13 @@ import java.util.Map;
  * the token estimator and the price table. Thread-safe; created once per node.
  */
 public record NodeLlm(ProviderRoutes routes, Budgets budgets, Circuits circuits, TokenEstimator estimator,
-    Map<String, LlmwConfig.Price> prices, boolean keepRaw) {
+    Map<String, LlmwConfig.Price> prices, boolean keepRaw, ModelNames models) {
 
   public static NodeLlm create(LlmwConfig config, NodeStats stats) {
     Budgets budgets = new Budgets(config.providers());
     stats.llm.budgetSource(budgets::snapshot);
     return new NodeLlm(new ProviderRoutes(config.providers()), budgets, new Circuits(config.providers()),
-        new TokenEstimator(), config.prices(), config.results().keepRaw());
+        new TokenEstimator(), config.prices(), config.results().keepRaw(), new ModelNames(config));
   }
 
   /** Estimated cost in USD from the price table (the provider's model name first, then the task's), or null. */

@@ -27,7 +27,9 @@ final class ProviderCall {
   }
 
   Future<ProviderReply> call(LlmProvider provider, Task task) {
-    String model = provider.config().providerModel(task.model());
+    // state (budget, calibration, statistics) is kept under a bounded set of names; the request keeps the task's
+    String requested = provider.config().providerModel(task.model());
+    String model = llm.models().track(provider.name(), requested);
     Estimate estimate = llm.estimator().estimate(provider.name(), model, task.body());
     long largest = llm.budgets().largestCharge(provider.name(), model);
     if (largest > 0 && estimate.charge() > largest) {
@@ -38,6 +40,7 @@ final class ProviderCall {
     }
     return llm.budgets().acquire(vertx, provider.name(), model, estimate.charge())
         .compose(permit -> provider.complete(task)
+            .onSuccess(reply -> llm.models().succeeded(provider.name(), requested))
             .onSuccess(reply -> answered(provider, estimate, permit, reply))
             .onFailure(error -> failed(provider, model, estimate, permit, error)));
   }

@@ -129,13 +129,13 @@ final class TaskRunner {
     long prompt = reply.usage().promptTokens();
     long completion = reply.usage().completionTokens();
     Double cost = llm.cost(reply.model(), a.task().model(), prompt, completion);
-    stats.llm.succeeded(reply.provider(), reply.model(), prompt, completion, cost == null ? 0 : cost,
-        reply.latencyMs());
+    String tracked = llm.models().track(reply.provider(), reply.model()); // the statistics' name for it
+    stats.llm.succeeded(reply.provider(), tracked, prompt, completion, cost == null ? 0 : cost, reply.latencyMs());
     ResultLine.Meta meta = new ResultLine.Meta(a.number(), reply.provider(), reply.latencyMs(), reply.model(), cost,
         a.index() > 0 ? a.chain().get(0) : null, llm.keepRaw() ? reply.raw() : null);
     return TaskOutcome.succeeded(a.task().customId(), ResultLine.success(a.task().customId(), reply.statusCode(),
         reply.requestId(), reply.body(), reply.usage(), meta), a.number(), a.llmMs() + reply.latencyMs(),
-        reply.provider(), reply.model());
+        reply.provider(), tracked);
   }
 
   private Future<TaskOutcome> failed(Attempt a, long tookMs, Throwable error) {
