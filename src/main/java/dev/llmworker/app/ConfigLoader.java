@@ -29,6 +29,7 @@ public final class ConfigLoader {
   private static final String SYS_PREFIX = "llmw.";
   /** Objects whose keys are the user's (model names, header names): taken whole, never checked key by key. */
   static final Set<String> FREE_FORM = Set.of("provider.headers", "provider.modelMap", "provider.modelLimits",
+      "provider.contextTokens",
       "prices");
 
   private ConfigLoader() {}

@@ -137,6 +137,19 @@ final class ConfigReader {
     return Collections.unmodifiableMap(out);
   }
 
+  /** A JSON object whose values are all whole numbers from 1 to {@code max}, e.g. context windows by model. */
+  Map<String, Long> countMap(String key, long max) {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : object(key)) {
+      if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.longValue() < 1
+          || n.longValue() > max) {
+        throw bad(key + "." + e.getKey(), "an integer from 1 to " + max, e.getValue());
+      }
+      out.put(e.getKey(), n.longValue());
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
   JsonObject object(String key) {
     Object value = raw(key);
     if (!(value instanceof JsonObject object)) {

@@ -113,6 +113,7 @@ public record LlmwConfig(
    * @param modelMap      task model name to the name this provider wants (Azure: the deployment)
    * @param modelLimits   rpm/tpm per model, on top of the provider-wide {@code rpm}/{@code tpm} (0 = none)
    * @param fallbacks     names of providers to try, in order, when this one keeps failing or its circuit is open
+   * @param contextTokens the context window by (provider-side) model name: prompt + max_tokens above it is refused
    */
   public record Provider(
       String name,
@@ -133,7 +134,8 @@ public record LlmwConfig(
       Map<String, Limit> modelLimits,
       List<String> fallbacks,
       int circuitOpenSeconds,
-      int maxResponseBytes) {
+      int maxResponseBytes,
+      Map<String, Long> contextTokens) {
 
     public static final List<String> TYPES = List.of("openai", "azure", "anthropic", "bedrock");
 
@@ -141,7 +143,7 @@ public record LlmwConfig(
     public Provider local(String url) {
       return new Provider(name, type, url, "", apiVersion, region, organization, project, headers, modelMap, models,
           requestTimeoutSeconds, connectTimeoutSeconds, maxConnections, limit, modelLimits, fallbacks,
-          circuitOpenSeconds, maxResponseBytes);
+          circuitOpenSeconds, maxResponseBytes, contextTokens);
     }
 
     /** The model name this provider is asked for when a task names {@code taskModel}. */

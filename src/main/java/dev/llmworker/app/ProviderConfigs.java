@@ -71,7 +71,8 @@ final class ProviderConfigs {
         modelLimits(r),
         r.strings("fallbacks"),
         r.integer("circuitOpenSeconds", 1, 3600),
-        r.integer("maxResponseBytes", 65_536, 1_073_741_824));
+        r.integer("maxResponseBytes", 65_536, 1_073_741_824),
+        r.countMap("contextTokens", 100_000_000));
   }
 
   private static String baseUrl(ConfigReader r, String type, String region) {

@@ -38,6 +38,13 @@ final class ProviderCall {
           + " completion reserved, from max_tokens) against " + provider.name() + "/" + model + "'s limit of "
           + largest + " tokens per minute: it can never be sent; lower max_tokens or raise the budget"));
     }
+    Long context = provider.config().contextTokens().get(requested);
+    if (context != null && estimate.charge() > context) {
+      return Future.failedFuture(ProviderFailure.refused("request_too_large", "the request needs " + estimate.charge()
+          + " tokens (about " + estimate.promptCharge() + " prompt + " + estimate.completion() + " max_tokens), more "
+          + "than " + requested + "'s context window of " + context + " tokens (contextTokens of provider "
+          + provider.name() + "): lower max_tokens or shorten the prompt"));
+    }
     return llm.budgets().acquire(vertx, provider.name(), model, estimate.charge())
         .compose(permit -> provider.complete(task)
             .onSuccess(reply -> llm.models().succeeded(provider.name(), requested))

@@ -47,6 +47,26 @@ class BadTaskTest {
   }
 
   @Test
+  @DisplayName("prompt + max_tokens above the model's configured context window is refused as request_too_large "
+      + "before any call; a task that fits is served")
+  void overTheContextWindow() throws Exception {
+    stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
+    stack.startNode(json -> json.put("provider", json.getJsonObject("provider")
+        .put("contextTokens", new JsonObject().put("sim-1", 1000))));
+    JsonObject tooLong = new JsonObject(TestTasks.chat("too-long", "write a book"));
+    tooLong.getJsonObject("body").put("max_tokens", 5000);
+    stack.sqs.enqueue(1, i -> tooLong.encode());
+    stack.sqs.enqueue(1, i -> TestTasks.chat("fits", "a short one"));
+    stack.awaitDeadLettered(1);
+    Message dead = stack.sqs.drain(stack.sqs.queues.dlq()).get(0);
+    assertEquals("request_too_large", dead.messageAttributes().get("llmw-error-code").stringValue());
+    String reason = dead.messageAttributes().get("llmw-error-reason").stringValue();
+    assertTrue(reason.contains("context window of 1000 tokens"), reason);
+    assertEquals(0, stack.sim.stats().countFor("too-long"), "the provider was called");
+    assertEquals(200, stack.awaitResult("fits").getJsonObject("response").getInteger("status_code"));
+  }
+
+  @Test
   @DisplayName("an answer over provider.maxResponseBytes is a permanent error that gives its size, after one call; "
       + "nothing of it is kept")
   void answerTooLarge() throws Exception {
