@@ -58,16 +58,6 @@ final class DeadLetterMessage {
     return null;
   }
 
-  /** The task's custom_id, or null when its body is not a JSON object with one. */
-  static String customId(String body) {
-    try {
-      Object id = new io.vertx.core.json.JsonObject(body).getValue("custom_id");
-      return id == null ? null : String.valueOf(id);
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
   /** At most {@code maxBytes} UTF-8 bytes of {@code text}, never splitting a character. */
   private static String cut(String text, int maxBytes) {
     StringBuilder out = new StringBuilder();

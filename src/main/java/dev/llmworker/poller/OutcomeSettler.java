@@ -38,7 +38,7 @@ final class OutcomeSettler {
 
   private final Batchers out;
   private final QueueUrls queues;
-  private final int maxMessageBytes;
+  private final int deadLetterBytes;
   private final Backoff returns;
   /** Where stores go when SQS fails: retried later, or kept on this node's disk. */
   record Stores(StoreRetries retries, OversizeResults oversize) {}
@@ -53,7 +53,7 @@ final class OutcomeSettler {
       NodeStats stats) {
     this.out = out;
     this.queues = queues;
-    this.maxMessageBytes = deadLetterBytes;
+    this.deadLetterBytes = deadLetterBytes;
     this.returns = Backoff.ofSeconds(retry.returnBaseSeconds(),
         Math.max(retry.returnBaseSeconds(), retry.returnMaxSeconds()));
     this.retries = stores.retries();
@@ -135,10 +135,10 @@ final class OutcomeSettler {
   private Future<Settlement> deadLetter(InFlightMessage message, String customId, String resultLine, String code,
       String reason) {
     LOG.warn("message {} dead-lettered: {} {}", message.messageId, code, reason);
-    OutgoingMessage dead = DeadLetterMessage.build(message, code, reason, maxMessageBytes, queues.dlq());
+    OutgoingMessage dead = DeadLetterMessage.build(message, code, reason, deadLetterBytes, queues.dlq());
     if (dead == null) {
       return stuck(message, customId, new IllegalStateException("the task alone is over what the DLQ takes ("
-          + maxMessageBytes + " bytes)"));
+          + deadLetterBytes + " bytes)"));
     }
     return retries.store(() -> out.deadLetters().add(dead), "dead letter of message " + message.messageId)
         .compose(v -> errorLine(message, customId, resultLine))

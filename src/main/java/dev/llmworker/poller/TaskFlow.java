@@ -3,6 +3,7 @@ package dev.llmworker.poller;
 import dev.llmworker.monitor.FailureLog;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.MessageLedger.State;
+import dev.llmworker.sqs.DeadLetter;
 import dev.llmworker.sqs.VisibilityKeeper;
 import dev.llmworker.task.TaskOutcome;
 import io.vertx.core.Future;
@@ -158,7 +159,7 @@ final class TaskFlow {
       return;
     }
     workers.cancel(task);
-    settle(task, TaskOutcome.retry(DeadLetterMessage.customId(task.body), "visibility_limit", "still running when "
+    settle(task, TaskOutcome.retry(DeadLetter.customIdOf(task.body), "visibility_limit", "still running when "
         + "SQS's limit for keeping a message invisible (12 hours after its receive) came near", 0));
   }
 

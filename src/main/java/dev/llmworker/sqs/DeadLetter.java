@@ -15,11 +15,16 @@ public record DeadLetter(Message message) {
   static final int MAX_BODY = 4000;
 
   public String customId() {
+    return customIdOf(message.body());
+  }
+
+  /** The custom_id of a task body, or null when it is not a JSON object with one (often why it failed). */
+  public static String customIdOf(String body) {
     try {
-      Object id = new JsonObject(message.body()).getValue("custom_id");
+      Object id = new JsonObject(body).getValue("custom_id");
       return id == null ? null : String.valueOf(id);
     } catch (RuntimeException e) {
-      return null; // not JSON: that is often why it is here
+      return null;
     }
   }
 
