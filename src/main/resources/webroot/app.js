@@ -47,15 +47,52 @@ function status(text, ok) {
   const s = $("status"); s.textContent = text; s.className = ok ? "ok" : "error";
 }
 
-// ---------- controls ----------
+// ---------- token and API calls ----------
+// The monitor's token guards everything that shows task content. It is asked for once and kept for this tab
+// (sessionStorage); a link ending in #token=... (what the demo prints) fills it in and is then removed from the URL.
 const tokenInput = $("token");
+if (location.hash.startsWith("#token=")) {
+  sessionStorage.setItem("llmw-token", decodeURIComponent(location.hash.slice(7)));
+  history.replaceState(null, "", location.pathname + location.search);
+}
 tokenInput.value = sessionStorage.getItem("llmw-token") || "";
-tokenInput.addEventListener("input", () => sessionStorage.setItem("llmw-token", tokenInput.value));
+let tokenWaiters = [];
+tokenInput.addEventListener("input", () => sessionStorage.setItem("llmw-token", tokenInput.value.trim()));
+tokenInput.addEventListener("change", () => tokenWaiters.splice(0).forEach(resolve => resolve()));
+const tokenEntered = () => new Promise(resolve => tokenWaiters.push(resolve));
+function askToken(why) {
+  tokenInput.disabled = false;
+  tokenInput.classList.add("wanted");
+  $("conn").textContent = "token needed";
+  status(why, false);
+  tokenInput.focus();
+}
+function api(path, options = {}) {
+  const token = sessionStorage.getItem("llmw-token") || "";
+  const headers = Object.assign({}, options.headers || {}, token ? { "Authorization": "Bearer " + token } : {});
+  return fetch(path, Object.assign({}, options, { headers, cache: "no-store" }));
+}
+/** Resolves once the API answers this tab: at once without a token, else when the right token has been entered. */
+async function authorized() {
+  const access = await fetch("/api/access", { cache: "no-store" }).then(r => r.json()).catch(() => ({}));
+  if (!access.token_required) return;
+  if (!sessionStorage.getItem("llmw-token")) {
+    askToken("enter the monitor token (monitor.token) to see the tasks");
+    await tokenEntered();
+  }
+  for (;;) {
+    const check = await api("/api/access/check").catch(() => null);
+    if (check && check.ok) { tokenInput.classList.remove("wanted"); status("", true); return; }
+    askToken(check && check.status === 401 ? "wrong token: enter monitor.token" : "the monitor does not answer");
+    await tokenEntered();
+  }
+}
 
+// ---------- controls ----------
 async function control(path, body) {
   try {
-    const r = await fetch(path, { method: "POST", headers: { "Content-Type": "application/json",
-      "Authorization": "Bearer " + tokenInput.value }, body: JSON.stringify(body || {}) });
+    const r = await api(path, { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}) });
     const json = await r.json().catch(() => ({}));
     if (!r.ok) { status(path + ": " + r.status + " " + (json.error || r.statusText), false); return null; }
     return json;
@@ -278,7 +315,7 @@ async function search(query) {
   searching = query;
   if (!query) { if (latest) renderFailures(latest.failures || [], "newest 50 of the cluster"); return; }
   try {
-    const r = await fetch("/api/failures?custom_id=" + encodeURIComponent(query));
+    const r = await api("/api/failures?custom_id=" + encodeURIComponent(query));
     const json = await r.json();
     if (searching === query) renderFailures(json.failures || [], (json.failures || []).length + " match(es)");
   } catch (e) { status("search failed: " + e.message, false); }
@@ -286,7 +323,8 @@ async function search(query) {
 
 async function peekDlq() {
   try {
-    const r = await fetch("/api/dlq?max=20");
+    const r = await api("/api/dlq/peek", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ max: 20 }) });
     const json = await r.json();
     if (!r.ok) { status("DLQ: " + (json.error || r.status), false); return; }
     fill("dlq", (json.messages || []).map(m => {
@@ -322,16 +360,43 @@ function render(s) {
 }
 
 // ---------- live updates ----------
+// Server-sent events read with fetch (EventSource cannot send the token), reconnecting after a pause.
+async function streamEvents() {
+  const conn = $("conn");
+  for (;;) {
+    try {
+      const r = await api("/api/events");
+      if (r.status === 401) { await authorized(); continue; }
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      const reader = r.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const data = buffer.slice(0, end).split("\n").filter(l => l.startsWith("data:"))
+            .map(l => l.slice(5).trimStart()).join("\n");
+          buffer = buffer.slice(end + 2);
+          if (data) { conn.textContent = "live"; render(JSON.parse(data)); }
+        }
+      }
+    } catch (e) { /* dropped or refused: reconnect below */ }
+    conn.textContent = "reconnecting…";
+    await new Promise(resolve => setTimeout(resolve, 2000));
+  }
+}
+
 async function start() {
+  await authorized();
   try {
-    const r = await fetch("/api/history");
+    const r = await api("/api/history");
     const json = await r.json();
     (json.points || []).forEach(addPoint);
     redrawCharts();
   } catch (e) { status("history unavailable: " + e.message, false); }
-  const conn = $("conn");
-  const events = new EventSource("/api/events");
-  events.addEventListener("stats", e => { conn.textContent = "live"; render(JSON.parse(e.data)); });
-  events.onerror = () => { conn.textContent = "reconnecting…"; };
+  streamEvents();
 }
 start();

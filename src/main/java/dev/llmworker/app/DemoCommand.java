@@ -62,9 +62,12 @@ final class DemoCommand implements Callable<Integer> {
         + errorRate + ")");
     node.describe().forEach(line -> System.out.println("  " + line));
     System.out.println();
-    System.out.println("  Open the dashboard: " + node.monitorUrl());
     if (base.monitor().token().isEmpty()) {
-      System.out.println("  Control token for this demo (pause, scale, redrive): " + cfg.monitor().token());
+      // the link carries the made-up token in its fragment, which the browser keeps to itself and the page reads
+      System.out.println("  Open the dashboard: " + node.monitorUrl() + "#token=" + cfg.monitor().token());
+      System.out.println("  Token for this demo (the API, pause, scale, redrive): " + cfg.monitor().token());
+    } else {
+      System.out.println("  Open the dashboard: " + node.monitorUrl() + " (it asks for monitor.token)");
     }
     System.out.println("  Stop with Ctrl-C.");
     startFeeder(vertx, node);

@@ -174,16 +174,27 @@ public record LlmwConfig(
    */
   public record Results(boolean keepRaw, String oversizeFile) {}
 
-  public record Monitor(String host, int port, String token) {
+  /**
+   * @param token           guards everything that shows task content and every control action ("" = none)
+   * @param allowOpen       serve without a token on an address other than loopback (refused otherwise)
+   * @param allowedHosts    more {@code Host} names accepted on a loopback bind (a reverse proxy's name)
+   * @param maxEventStreams live dashboard connections ({@code /api/events}) served at once
+   */
+  public record Monitor(String host, int port, String token, boolean allowOpen, List<String> allowedHosts,
+      int maxEventStreams) {
     /** A token anyone could guess is no protection: 16 characters at least (openssl rand -hex 16 gives 32). */
     public static final int MIN_TOKEN_LENGTH = 16;
 
+    public Monitor(String host, int port, String token) {
+      this(host, port, token, false, List.of(), 20);
+    }
+
     public Monitor withPort(int value) {
-      return new Monitor(host, value, token);
+      return new Monitor(host, value, token, allowOpen, allowedHosts, maxEventStreams);
     }
 
     public Monitor withToken(String value) {
-      return new Monitor(host, port, value);
+      return new Monitor(host, port, value, allowOpen, allowedHosts, maxEventStreams);
     }
 
     public boolean controlsEnabled() {
@@ -251,7 +262,8 @@ public record LlmwConfig(
     Results results = new Results(r.bool("results.keepRaw"), r.nonEmpty("results.oversizeFile"));
     Monitor monitor = new Monitor(
         r.nonEmpty("monitor.host"), r.integer("monitor.port", 0, 65_535),
-        r.token("monitor.token", Monitor.MIN_TOKEN_LENGTH));
+        r.token("monitor.token", Monitor.MIN_TOKEN_LENGTH), r.bool("monitor.allowOpen"),
+        r.strings("monitor.allowedHosts"), r.integer("monitor.maxEventStreams", 1, 10_000));
     Shutdown shutdown = new Shutdown(r.integer("shutdown.graceSeconds", 0, 3600));
     Cluster cluster = new Cluster(
         r.bool("cluster.enabled"),

@@ -267,7 +267,7 @@ public final class Node {
       lines.add("workers: " + config.worker().instances() + " x " + config.worker().concurrency()
           + " concurrent tasks");
       for (LlmwConfig.Provider p : config.providers()) {
-        lines.add("provider " + p.name() + " (" + p.type() + ") at " + p.baseUrl()
+        lines.add("provider " + p.name() + " (" + p.type() + ") at " + p.baseUrl() + ", " + ProviderKeys.describe(p)
             + (p.limit().any() ? ", budget " + p.limit().rpm() + " rpm / " + p.limit().tpm() + " tpm" : "")
             + (p.fallbacks().isEmpty() ? "" : ", falls back to " + p.fallbacks()));
       }

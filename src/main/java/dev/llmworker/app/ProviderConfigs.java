@@ -14,6 +14,7 @@ import java.util.Set;
 /**
  * Parses {@code provider} (the default) and {@code providers} (more of the same shape; missing keys take the
  * built-in defaults, except {@code baseUrl} and {@code apiKeyEnv}, which are never inherited), and {@code prices}.
+ * Which key each provider sends is decided by {@link ProviderKeys}.
  */
 final class ProviderConfigs {
   private static final Map<String, String> DEFAULT_URLS = Map.of(
@@ -47,16 +48,16 @@ final class ProviderConfigs {
   private static Provider provider(ConfigReader r, JsonObject tree) {
     String type = r.oneOf("type", Provider.TYPES.toArray(String[]::new));
     String region = r.string("region").isEmpty() ? new ConfigReader(tree).nonEmpty("sqs.region") : r.string("region");
-    String apiKeyEnv = r.string("apiKeyEnv");
-    if (!"openai".equals(type) && !"bedrock".equals(type) && "OPENAI_API_KEY".equals(apiKeyEnv)) {
+    if (!"openai".equals(type) && !"bedrock".equals(type) && "OPENAI_API_KEY".equals(r.string("apiKeyEnv"))) {
       throw r.bad("apiKeyEnv", "the variable holding the " + type + " key (OPENAI_API_KEY would send your OpenAI "
-          + "key to another vendor)", apiKeyEnv);
+          + "key to another vendor)", r.string("apiKeyEnv"));
     }
+    String baseUrl = baseUrl(r, type, region);
     return new Provider(
         r.nonEmpty("name"),
         type,
-        baseUrl(r, type, region),
-        apiKeyEnv,
+        baseUrl,
+        ProviderKeys.variable(r, type, baseUrl),
         r.string("apiVersion").isEmpty() ? DEFAULT_VERSIONS.getOrDefault(type, "") : r.string("apiVersion"),
         region,
         r.string("organization"),

@@ -97,7 +97,7 @@ public final class BenchRunner {
         .put("sqs", new JsonObject().put("endpoint", endpoint).put("visibilityTimeoutSeconds", 120))
         .put("worker", new JsonObject().put("instances", options.instances()).put("concurrency",
             options.perInstance()))
-        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "")
+        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "none")
             .put("rpm", options.rpm()).put("tpm", options.tpm()));
     return LlmwConfig.parse(ConfigLoader.defaults().mergeIn(overrides, true));
   }
@@ -107,7 +107,7 @@ public final class BenchRunner {
     return Map.of("LLMW_SQS_ENDPOINT", endpoint, "LLMW_SQS_VISIBILITY_TIMEOUT_SECONDS", "120",
         "LLMW_WORKER_INSTANCES", String.valueOf(options.instances()),
         "LLMW_WORKER_CONCURRENCY", String.valueOf(options.perInstance()),
-        "LLMW_PROVIDER_BASE_URL", providerUrl, "LLMW_PROVIDER_API_KEY_ENV", "",
+        "LLMW_PROVIDER_BASE_URL", providerUrl, "LLMW_PROVIDER_API_KEY_ENV", "none",
         "LLMW_PROVIDER_RPM", String.valueOf(options.rpm()), "LLMW_PROVIDER_TPM", String.valueOf(options.tpm()),
         "LLMW_MONITOR_PORT", "0");
   }

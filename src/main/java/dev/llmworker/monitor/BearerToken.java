@@ -8,9 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Guards the control actions: {@code Authorization: Bearer <monitor.token>}, compared in constant time (on
- * digests, so not even the token's length leaks). Without a configured token every control answers 403: the
- * controls are off, never open.
+ * Guards the API with {@code Authorization: Bearer <monitor.token>}, compared in constant time (on digests, so not
+ * even the token's length leaks). As a handler it guards the control actions: without a configured token every
+ * control answers 403, the controls are off, never open. {@link #reads()} guards what shows task content: with a
+ * token it needs it too; without one (a loopback or explicitly open monitor) it lets reads through.
  */
 final class BearerToken implements Handler<RoutingContext> {
   private static final String PREFIX = "Bearer ";
@@ -24,6 +25,17 @@ final class BearerToken implements Handler<RoutingContext> {
     return expected != null;
   }
 
+  /** The guard of the read endpoints. */
+  Handler<RoutingContext> reads() {
+    return ctx -> {
+      if (expected == null) {
+        ctx.next();
+      } else {
+        check(ctx);
+      }
+    };
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     if (expected == null) {
@@ -31,9 +43,13 @@ final class BearerToken implements Handler<RoutingContext> {
           + "(LLMW_MONITOR_TOKEN)");
       return;
     }
+    check(ctx);
+  }
+
+  private void check(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      unauthorized(ctx, "this action needs the header 'Authorization: Bearer <monitor.token>'");
+      unauthorized(ctx, "this needs the header 'Authorization: Bearer <monitor.token>'");
     } else if (!MessageDigest.isEqual(expected, digest(header.substring(PREFIX.length()).trim()))) {
       unauthorized(ctx, "wrong token");
     } else {

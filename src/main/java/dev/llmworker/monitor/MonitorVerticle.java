@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Serves the dashboard and its API ({@code /api/stats}, {@code /api/events} SSE, {@code /api/history}, failures,
- * the DLQ browser and the token-protected controls), {@code /metrics}, {@code /health} and {@code /ready}.
+ * the DLQ browser and the controls), {@code /metrics}, {@code /health} and {@code /ready}. With a token, all of
+ * {@code /api/} needs it; {@code /metrics}, {@code /health}, {@code /ready} and the page itself never do (they show
+ * no task content).
  */
 public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
@@ -35,6 +37,8 @@ public final class MonitorVerticle extends VerticleBase {
   private final History history = new History();
   private final RedriveTracker redrives = new RedriveTracker();
   private BearerToken auth;
+  private BindPolicy bindPolicy;
+  private StatsEvents events;
   private QueueDepths depths;
   private HttpServer server;
 
@@ -45,6 +49,8 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     auth = new BearerToken(w.config().monitor().token());
+    bindPolicy = BindPolicy.of(w.config().monitor());
+    events = new StatsEvents(vertx, this::stats, w.config().monitor().maxEventStreams(), 1000);
     depths = new QueueDepths(w.sqs().operations(), w.queues(), context);
     depths.bind(w.registry());
     vertx.setPeriodic(0, 2000, id -> depths.refresh());
@@ -53,8 +59,8 @@ public final class MonitorVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router());
     LlmwConfig.Monitor monitor = w.config().monitor();
     return Future.join(consumer.completion(), server.listen(monitor.port(), monitor.host()))
-        .onSuccess(v -> LOG.info("monitor listening on http://{}:{}/ (controls {})", monitor.host(),
-            server.actualPort(), auth.enabled() ? "enabled" : "disabled: no monitor.token"));
+        .onSuccess(v -> LOG.info("monitor listening on http://{}:{}/ ({})", monitor.host(), server.actualPort(),
+            auth.enabled() ? "API and controls need the token" : "open API, controls disabled: no monitor.token"));
   }
 
   /** The port actually bound (useful with port 0). */
@@ -64,9 +70,14 @@ public final class MonitorVerticle extends VerticleBase {
 
   private Router router() {
     Router router = Router.router(vertx);
+    router.route().handler(bindPolicy);
+    router.get("/api/access").handler(ctx -> HttpJson.send(ctx, 200, new JsonObject()
+        .put("token_required", auth.enabled())));
+    router.route("/api/*").handler(auth.reads());
+    router.get("/api/access/check").handler(ctx -> HttpJson.send(ctx, 200, new JsonObject().put("ok", true)));
     DeadLetterQueue dlq = new DeadLetterQueue(w.sqs().operations(), w.queues(), context);
     new ReadApi(this::stats, history::points, cluster::failures, dlq, depths::latest).mount(router);
-    router.get("/api/events").handler(new StatsEvents(vertx, this::stats));
+    router.get("/api/events").handler(events);
     new ControlApi(new ControlApi.Deps(vertx, w.local().nodeId(), w.localWorkers(),
         w.config().providers().stream().map(LlmwConfig.Provider::name).toList(), dlq, redrives, this::stats,
         (w.config().shutdown().graceSeconds() + 10) * 1000L)).mount(router, auth);

@@ -1,6 +1,6 @@
 package dev.llmworker.sqs;
 
-import java.net.URI;
+import dev.llmworker.net.Hosts;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
@@ -19,7 +19,7 @@ public final class AwsIdentity {
    * dummy credentials when the chain finds none, and no instance-metadata lookups.
    */
   public static AwsCredentialsProvider forEndpoint(String endpoint) {
-    if (endpoint.isEmpty() || !isLoopback(endpoint)) {
+    if (endpoint.isEmpty() || !Hosts.isLoopback(Hosts.hostOf(endpoint))) {
       return DefaultCredentialsProvider.builder().build();
     }
     return AwsCredentialsProviderChain.builder().credentialsProviders(
@@ -27,10 +27,5 @@ public final class AwsIdentity {
         SystemPropertyCredentialsProvider.create(),
         ProfileCredentialsProvider.create(),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
-  }
-
-  private static boolean isLoopback(String endpoint) {
-    String host = URI.create(endpoint).getHost();
-    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
   }
 }

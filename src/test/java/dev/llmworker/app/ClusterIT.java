@@ -75,7 +75,7 @@ class ClusterIT {
       env.put("LLMW_SQS_WAIT_TIME_SECONDS", "1");
     }
     env.put("LLMW_PROVIDER_BASE_URL", sim.baseUrl());
-    env.put("LLMW_PROVIDER_API_KEY_ENV", "");
+    env.put("LLMW_PROVIDER_API_KEY_ENV", "none");
     env.put("LLMW_MONITOR_PORT", "0");
     env.put("LLMW_MONITOR_TOKEN", TOKEN);
     env.put("LLMW_WORKER_INSTANCES", String.valueOf(instances));
@@ -100,8 +100,8 @@ class ClusterIT {
 
   private static JsonObject stats(String monitor) {
     try {
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(monitor + "api/stats")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(monitor + "api/stats"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
       return new JsonObject(response.body());
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -33,7 +33,7 @@ class CrashIT {
     // short, so that the messages the killed node held come back quickly
     env.put("LLMW_SQS_VISIBILITY_TIMEOUT_SECONDS", "5");
     env.put("LLMW_PROVIDER_BASE_URL", sim.baseUrl());
-    env.put("LLMW_PROVIDER_API_KEY_ENV", "");
+    env.put("LLMW_PROVIDER_API_KEY_ENV", "none");
     env.put("LLMW_MONITOR_PORT", "0");
     env.put("LLMW_WORKER_INSTANCES", "2");
     env.put("LLMW_WORKER_CONCURRENCY", "25");

@@ -42,7 +42,7 @@ class FatJarIT {
         "LLMW_SQS_EMBEDDED_PORT", "0",
         "LLMW_MONITOR_PORT", "0",
         "LLMW_PROVIDER_BASE_URL", sim.baseUrl(),
-        "LLMW_PROVIDER_API_KEY_ENV", "",
+        "LLMW_PROVIDER_API_KEY_ENV", "none",
         "LLMW_SQS_WAIT_TIME_SECONDS", "1"), "run")) {
       String dashboard = jar.awaitLine(l -> l.contains("dashboard: "), Duration.ofSeconds(60))
           .replaceAll(".*dashboard: ", "").trim();

@@ -30,7 +30,7 @@ class GracefulShutdownIT {
     env.put("LLMW_SQS_WAIT_TIME_SECONDS", "1");
     env.put("LLMW_SQS_VISIBILITY_TIMEOUT_SECONDS", "60");
     env.put("LLMW_PROVIDER_BASE_URL", sim.baseUrl());
-    env.put("LLMW_PROVIDER_API_KEY_ENV", "");
+    env.put("LLMW_PROVIDER_API_KEY_ENV", "none");
     env.put("LLMW_MONITOR_PORT", "0");
     env.put("LLMW_SHUTDOWN_GRACE_SECONDS", "20");
     return env;

@@ -56,7 +56,7 @@ class RoundTripIT {
     node = JarProcess.start(Map.of(
         "LLMW_SQS_EMBEDDED_PORT", String.valueOf(sqsPort),
         "LLMW_PROVIDER_BASE_URL", sim.baseUrl(),
-        "LLMW_PROVIDER_API_KEY_ENV", "",
+        "LLMW_PROVIDER_API_KEY_ENV", "none",
         "LLMW_MONITOR_PORT", "0",
         "LLMW_WORKER_CONCURRENCY", "100"), "run");
     node.awaitLine(l -> l.contains("llm-worker running"), Duration.ofSeconds(90));

@@ -76,7 +76,8 @@ class ControlApiTest {
   private JsonObject get(String path) {
     try {
       HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
-          .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+          .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
       assertEquals(200, r.statusCode(), path + ": " + r.body());
       return new JsonObject(r.body());
     } catch (Exception e) {
@@ -194,7 +195,9 @@ class ControlApiTest {
     assertEquals(2, found.size(), "the attempt and the dead letter of dl-1: " + found.encode());
 
     for (int peek = 0; peek < 2; peek++) { // peeking twice shows the same: nothing is consumed
-      JsonArray messages = get("api/dlq?max=10").getJsonArray("messages");
+      HttpResponse<String> peeked = post("api/dlq/peek", "{\"max\": 10}", "Bearer " + TOKEN);
+      assertEquals(200, peeked.statusCode(), peeked.body());
+      JsonArray messages = new JsonObject(peeked.body()).getJsonArray("messages");
       assertEquals(3, messages.size(), messages.encode());
       JsonObject first = messages.getJsonObject(0);
       assertTrue(first.getString("custom_id").startsWith("dl-"), first.encode());
@@ -202,8 +205,7 @@ class ControlApiTest {
       assertTrue(first.getString("body").contains(evil));
       assertFalse(first.getBoolean("truncated"));
     }
-    assertEquals(400, HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/dlq?max=0")).build(),
-        HttpResponse.BodyHandlers.ofString()).statusCode());
+    assertEquals(400, post("api/dlq/peek", "{\"max\": 0}", "Bearer " + TOKEN).statusCode());
 
     JsonObject one = redrive(new JsonObject()
         .put("custom_ids", new JsonArray().add("dl-0" + evil).add("no-such-task")));

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -88,7 +89,13 @@ class DashboardBrowserIT {
       + "scale control changes the worker instances, no console errors")
   void dashboard() throws Exception {
     driver.get(base);
+    await("the page asks for the token before it shows anything", () -> text(By.id("conn")).equals("token needed"));
+    assertEquals("", text(By.cssSelector("[data-testid=totals]")), "totals shown without the token");
+    driver.findElement(By.id("token")).sendKeys(TOKEN + Keys.ENTER);
     await("the page goes live", () -> text(By.id("conn")).equals("live"));
+    driver.navigate().refresh();
+    await("the tab keeps the token: live again after a reload, without asking", () -> text(By.id("conn"))
+        .equals("live"));
 
     int before = points();
     await("the charts gain points", () -> points() >= before + 3);
@@ -107,7 +114,6 @@ class DashboardBrowserIT {
         "server text was parsed as HTML");
     assertEquals(Boolean.TRUE, js("return typeof window.__pwned === 'undefined';"), "injected script ran");
 
-    driver.findElement(By.id("token")).sendKeys(TOKEN);
     WebElement nodeRow = driver.findElement(By.cssSelector("[data-testid=node-row]"));
     nodeRow.findElement(By.cssSelector("[data-testid=instances-input]")).sendKeys("4");
     nodeRow.findElement(By.cssSelector("[data-testid=instances-apply]")).click();
@@ -168,8 +174,8 @@ class DashboardBrowserIT {
 
   private JsonObject stats() {
     try {
-      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/stats")).build(),
-          HttpResponse.BodyHandlers.ofString()).body());
+      return new JsonObject(HTTP.send(HttpRequest.newBuilder(URI.create(base + "api/stats"))
+          .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
     } catch (Exception e) {
       throw new AssertionError(e);
     }

@@ -16,7 +16,7 @@ public final class TestConfig {
   public static JsonObject base(String endpoint, String providerUrl) {
     return new JsonObject()
         .put("sqs", new JsonObject().put("endpoint", endpoint).put("waitTimeSeconds", 1))
-        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "")
+        .put("provider", new JsonObject().put("baseUrl", providerUrl).put("apiKeyEnv", "none")
             .put("requestTimeoutSeconds", 20))
         .put("retry", new JsonObject().put("baseDelayMs", 50).put("maxDelayMs", 500).put("returnBaseSeconds", 1)
             .put("returnMaxSeconds", 2))
