@@ -62,8 +62,10 @@ public final class Node {
     this.config = config;
     this.roles = roles;
     this.registry = registry;
-    String id = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 4);
-    this.stats = new NodeStats(id, roles.stream().map(Role::label).toList());
+    String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
+    String id = runtime + "-" + UUID.randomUUID().toString().substring(0, 4);
+    String host = runtime.substring(runtime.indexOf('@') + 1);
+    this.stats = new NodeStats(id, host, roles.stream().map(Role::label).toList());
     this.metrics = NodeMetrics.bind(registry, stats);
   }
 

@@ -17,6 +17,7 @@ import org.HdrHistogram.Histogram;
  */
 public final class NodeStats {
   private final String nodeId;
+  private final String host;
   private final List<String> roles;
   private final long startedAt = System.currentTimeMillis();
 
@@ -67,13 +68,23 @@ public final class NodeStats {
   public final FailureLog failures;
 
   public NodeStats(String nodeId, List<String> roles) {
+    this(nodeId, "localhost", roles);
+  }
+
+  /** @param host this machine's name, as in the node id: where this node's files are */
+  public NodeStats(String nodeId, String host, List<String> roles) {
     this.nodeId = nodeId;
+    this.host = host;
     this.roles = List.copyOf(roles);
     this.failures = new FailureLog(nodeId);
   }
 
   public String nodeId() {
     return nodeId;
+  }
+
+  public String host() {
+    return host;
   }
 
   public void sqsCallSource(LongSupplier source) {

@@ -22,13 +22,19 @@ final class OversizeResults {
 
   private final Vertx vertx;
   private final Path file;
-  private final String nodeId;
+  /** Where the file is, as results lines and reasons name it: {@code host:path}, the path as configured. */
+  private final String location;
   private final int limit;
 
-  OversizeResults(Vertx vertx, Path file, String nodeId, int limit) {
+  /**
+   * @param configuredFile {@code results.oversizeFile} as configured (relative paths are relative to the node's
+   *                       working directory)
+   * @param host           this machine's name: the file is on its local disk, and one results queue serves many
+   */
+  OversizeResults(Vertx vertx, String configuredFile, String host, int limit) {
     this.vertx = vertx;
-    this.file = file.toAbsolutePath();
-    this.nodeId = nodeId;
+    this.file = Path.of(configuredFile).toAbsolutePath();
+    this.location = host + ":" + configuredFile;
     this.limit = limit;
   }
 
@@ -40,7 +46,7 @@ final class OversizeResults {
     // writing and trimming (re-encodes proportional to the line's size) happen off the poller's event loop
     return vertx.executeBlocking(() -> {
       append(line);
-      return ResultTrimmer.trim(line, limit, location());
+      return ResultTrimmer.trim(line, limit, location);
     })
         .onSuccess(v -> LOG.warn("task {}: result of {} bytes is over sqs.maxMessageBytes ({}); sent truncated, "
             + "the whole line is in {}", customId, ResultTrimmer.bytes(line), limit, file))
@@ -50,14 +56,10 @@ final class OversizeResults {
 
   /**
    * Appends the whole line to the file (synced): an answer SQS would not store is kept here rather than paid for
-   * again. Completes with where it is ({@code node:path}).
+   * again. Completes with where it is ({@code host:path}).
    */
   Future<String> keep(String line) {
-    return vertx.executeBlocking(() -> append(line)).map(v -> location());
-  }
-
-  private String location() {
-    return nodeId + ":" + file;
+    return vertx.executeBlocking(() -> append(line)).map(v -> location);
   }
 
   private Void append(String line) throws java.io.IOException {

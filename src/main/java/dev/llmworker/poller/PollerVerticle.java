@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class PollerVerticle extends VerticleBase {
         SqsBatches.sends(vertx, sqs.operations(), queues.tasks(), flush));
     storeRetries = new StoreRetries(vertx, new Backoff(config.retry().baseDelayMs(),
         Math.max(config.retry().baseDelayMs(), config.retry().maxDelayMs())));
-    OversizeResults oversize = new OversizeResults(vertx, Path.of(config.results().oversizeFile()), stats.nodeId(),
+    OversizeResults oversize = new OversizeResults(vertx, config.results().oversizeFile(), stats.host(),
         limits.results());
     OutcomeSettler settler = new OutcomeSettler(batchers, queues, limits.deadLetters(), config.retry(),
         new OutcomeSettler.Stores(storeRetries, oversize), stats);

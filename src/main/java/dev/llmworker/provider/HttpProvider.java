@@ -75,9 +75,38 @@ abstract class HttpProvider implements LlmProvider {
   /** The provider's own error message from an error body, or null. */
   abstract String errorMessage(JsonObject body, MultiMap headers);
 
-  /** One URL path segment (a deployment or model id such as {@code anthropic.claude-v2:1}), percent-encoded. */
+  /**
+   * One URL path segment (a deployment or model id such as {@code anthropic.claude-v2:1}, or an inference-profile
+   * ARN with a '/'), percent-encoded, as AWS's and Azure's own clients send it. A dot segment cannot be encoded
+   * away (servers normalise {@code %2E} as '.'): {@link #complete} refuses such models before this is reached.
+   */
   static String pathSegment(String value) {
+    if (TaskDecoder.unusableModel(value) != null) {
+      throw new IllegalArgumentException("not a path segment: \"" + TaskDecoder.clip(value) + "\"");
+    }
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /**
+   * The custom_id as the X-Client-Request-Id value: as it is when it is printable ASCII, else percent-encoded
+   * (UTF-8, '%' and spaces too). The decoder refuses control characters; this keeps a header that would not be
+   * built (a newline throws) from ever failing a call, and non-ASCII ids from being sent mangled.
+   */
+  static String headerValue(String id) {
+    if (id.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
+      return id;
+    }
+    StringBuilder encoded = new StringBuilder();
+    for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if (c > 0x20 && c < 0x7f && c != '%') {
+        encoded.append((char) c);
+      } else {
+        encoded.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return encoded.toString();
   }
 
   String requestId(HttpResponse<Buffer> response) {
@@ -92,6 +121,11 @@ abstract class HttpProvider implements LlmProvider {
   @Override
   public Future<ProviderReply> complete(Task task) {
     String model = config.providerModel(task.model());
+    String unusable = TaskDecoder.unusableModel(model);
+    if (unusable != null) {
+      return Future.failedFuture(ProviderFailure.refused("bad_model", "the model for provider " + name() + ", "
+          + unusable));
+    }
     Buffer body;
     try {
       body = requestBody(task, model).toBuffer();
@@ -100,7 +134,7 @@ abstract class HttpProvider implements LlmProvider {
           "cannot send this task to " + name() + " (" + config.type() + "): " + e.getMessage()));
     }
     long start = System.nanoTime();
-    HttpRequest<Buffer> request = template(model).copy().putHeader("X-Client-Request-Id", task.customId());
+    HttpRequest<Buffer> request = template(model).copy().putHeader("X-Client-Request-Id", headerValue(task.customId()));
     return prepare(request, url(model), body)
         .compose(signed -> signed.sendBuffer(body))
         .recover(e -> Future.failedFuture(e instanceof ProviderFailure ? e

@@ -26,7 +26,7 @@ public final class ResultTrimmer {
     return line.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  /** A line of at most {@code limit} bytes; {@code keptAt} names where the full line is. */
+  /** A line of at most {@code limit} bytes; {@code keptAt} names where the full line is ({@code host:path}). */
   public static String trim(String line, int limit, String keptAt) {
     JsonObject result = new JsonObject(line);
     JsonObject llmw = result.getJsonObject("llmw", new JsonObject());

@@ -2,6 +2,7 @@ package dev.llmworker.task;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.Set;
 
 /** Turns an SQS message body into a {@link Task}, or a {@link TaskRejected} that names what is wrong. */
@@ -32,8 +33,12 @@ public final class TaskDecoder {
     if (!(body.getValue("messages") instanceof io.vertx.core.json.JsonArray messages) || messages.isEmpty()) {
       throw new TaskRejected("missing_messages", "\"body.messages\" must be a non-empty array", customId);
     }
-    if (!(body.getValue("model") instanceof String)) {
+    if (!(body.getValue("model") instanceof String model)) {
       throw new TaskRejected("missing_model", "\"body.model\" must be a string", customId);
+    }
+    String unusable = unusableModel(model);
+    if (unusable != null) {
+      throw new TaskRejected("bad_model", "\"body.model\" " + unusable, customId);
     }
     if (Boolean.TRUE.equals(body.getValue("stream"))) {
       throw new TaskRejected("unsupported_option", "\"body.stream\": true cannot be served in a batch (each result "
@@ -65,7 +70,28 @@ public final class TaskDecoder {
     if (s.length() > MAX_CUSTOM_ID) {
       throw new TaskRejected("bad_custom_id", "\"custom_id\" is longer than " + MAX_CUSTOM_ID + " characters", null);
     }
+    for (int i = 0; i < s.length(); i++) {
+      // C0 (tab and newline too), DEL and C1: such an id breaks the X-Client-Request-Id header, log lines and
+      // terminals, and is never what a user meant; it is not repeated in the reason for the same cause
+      if (Character.getType(s.charAt(i)) == Character.CONTROL) {
+        throw new TaskRejected("bad_custom_id", String.format(Locale.ROOT, "\"custom_id\" contains the control "
+            + "character U+%04X at position %d; ids must be printable text", (int) s.charAt(i),
+            s.codePointCount(0, i) + 1), null);
+      }
+    }
     return s;
+  }
+
+  /**
+   * Why {@code model} can never name a model, or null. Empty, "." and ".." are refused: in the Azure and Bedrock
+   * URL paths, where the model is a path segment, a dot segment would step out of it.
+   */
+  public static String unusableModel(String model) {
+    if (model.isBlank() || ".".equals(model) || "..".equals(model)) {
+      return "\"" + clip(model) + "\" is not a model name (empty, \".\" and \"..\" never are, and "
+          + "in a provider's URL path they would step out of the model's segment)";
+    }
+    return null;
   }
 
   private static String url(JsonObject json, String customId) {

@@ -86,6 +86,34 @@ class SubmitCommandTest {
   }
 
   @Test
+  @DisplayName("a custom_id with a control character (C0, DEL, C1) and a model named \"..\" are refused at their "
+      + "line with the reason; printable ids in any script are sent")
+  void unsendableIdsAndModels() throws IOException {
+    List<String> lines = List.of(
+        task("t-1", "first"),                                                   // 1 good
+        task("bell\\u0007", "ring"),                                           // 2 C0 (escaped in the JSON)
+        task("t-3\\nX-Injected: 1", "a header of its own"),                    // 3 newline
+        task("del\\u007f", "delete"),                                          // 4 DEL
+        task("csi\\u009b2J", "clear the screen"),                              // 5 C1
+        task("t-6", "up").replace("gpt-4o-mini", ".."),                         // 6 model ".."
+        task("café 你好 #7", "printable"));                                     // 7 good
+    Path file = write("ids.jsonl", lines.stream().map(SubmitCommandTest::utf8).toList());
+
+    Cli.Run run = submit(file.toString());
+
+    assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
+    assertRejected(run, 2, "bad_custom_id");
+    assertTrue(run.err().contains("line 2: bad_custom_id: \"custom_id\" contains the control character U+0007 at "
+        + "position 5; ids must be printable text"), run.err());
+    assertRejected(run, 3, "bad_custom_id");
+    assertRejected(run, 4, "bad_custom_id");
+    assertRejected(run, 5, "bad_custom_id");
+    assertRejected(run, 6, "bad_model");
+    assertEquals(List.of(lines.get(0), lines.get(6)).stream().sorted().toList(),
+        sortedBodies(sqs.drain(sqs.queues.tasks())));
+  }
+
+  @Test
   @DisplayName("a realistic OpenAI Batch API input file is accepted whole and every line arrives unchanged")
   void openAiBatchFile() throws IOException, URISyntaxException {
     Path file = Path.of(Objects.requireNonNull(getClass().getResource("/batch/openai-batch-input.jsonl")).toURI());

@@ -98,4 +98,37 @@ class BadTaskTest {
     assertTrue(dead.messageAttributes().get("llmw-error-reason").stringValue().contains("\"body.stream\": true"));
     assertEquals(0, stack.sim.stats().countFor("streamer"), "the provider was called");
   }
+
+  @Test
+  @DisplayName("a custom_id with a control character and a model named \"..\" are dead-lettered at their first "
+      + "receive with a readable reason, after no LLM call and no retry; the task beside them is served")
+  void unsendableIdAndModel() throws Exception {
+    stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(5));
+    stack.startNode(json -> json);
+    String badId = new JsonObject(TestTasks.chat("x", "hello")).put("custom_id", "two\nlines").encode();
+    JsonObject dotModel = new JsonObject(TestTasks.chat("dots", "hello"));
+    dotModel.getJsonObject("body").put("model", "..");
+    stack.sqs.enqueue(1, i -> badId);
+    stack.sqs.enqueue(1, i -> dotModel.encode());
+    stack.sqs.enqueue(1, i -> TestTasks.chat("fine", "a short one"));
+
+    assertEquals(200, stack.awaitResult("fine").getJsonObject("response").getInteger("status_code"));
+    stack.awaitDeadLettered(2);
+    java.util.Map<String, Message> dead = new java.util.HashMap<>();
+    stack.sqs.drain(stack.sqs.queues.dlq()).forEach(m -> dead.put(
+        m.messageAttributes().get("llmw-error-code").stringValue(), m));
+    Message id = dead.get("bad_custom_id");
+    assertEquals(badId, id.body(), "the DLQ keeps the body unchanged");
+    assertEquals("\"custom_id\" contains the control character U+000A at position 4; ids must be printable text",
+        id.messageAttributes().get("llmw-error-reason").stringValue());
+    assertEquals("1", id.messageAttributes().get("llmw-receive-count").stringValue());
+    Message model = dead.get("bad_model");
+    assertTrue(model.messageAttributes().get("llmw-error-reason").stringValue().contains("\"..\""),
+        model.messageAttributes().get("llmw-error-reason").stringValue());
+    assertEquals("1", model.messageAttributes().get("llmw-receive-count").stringValue());
+    assertEquals(1, stack.sim.stats().requests(), "LLM calls: only the good task's");
+    assertEquals(0, stack.node.stats().returned.sum(), "nothing was returned to be tried again");
+    assertEquals(0, stack.node.stats().retried.sum(), "nothing was retried in process");
+    stack.assertCountersAddUp();
+  }
 }

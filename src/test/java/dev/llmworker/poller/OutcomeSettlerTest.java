@@ -72,7 +72,7 @@ class OutcomeSettlerTest {
       QueueUrls queues = new QueueUrls(tasksQueue, "results", "dlq", MAX_RECEIVES);
       LlmwConfig.Retry retry = new LlmwConfig.Retry(4, 12, 10, 10, 10, 900);
       var stores = new OutcomeSettler.Stores(new StoreRetries(vertx, new Backoff(1, 1)),
-          new OversizeResults(vertx, dir.resolve("kept.jsonl"), "n1", 262_144));
+          new OversizeResults(vertx, dir.resolve("kept.jsonl").toString(), "n1", 262_144));
       new OutcomeSettler(batchers, queues, 262_144, retry, stores, stats)
           .settle(message(receiveCount), outcome).onComplete(done);
     });

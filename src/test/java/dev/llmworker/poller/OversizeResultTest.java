@@ -8,6 +8,7 @@ import dev.llmworker.support.Eventually;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +35,13 @@ class OversizeResultTest {
 
   @Test
   @DisplayName("a 400,000-character answer arrives truncated under 256 KiB with llmw.truncated, and whole in "
-      + "results.oversizeFile")
+      + "results.oversizeFile; full_result is host:path with the path as configured (no pid, not made absolute)")
   void oversizeAnswer() throws Exception {
     Path kept = dir.resolve("data").resolve("oversize.jsonl");
+    // configured relative to the working directory, as the default is
+    String configured = Path.of("").toAbsolutePath().relativize(kept).toString();
     stack = new Stack(30, 3, SimulatorOptions.defaults().withLatencyMs(5));
-    stack.startNode(json -> json.put("results", new JsonObject().put("oversizeFile", kept.toString())));
+    stack.startNode(json -> json.put("results", new JsonObject().put("oversizeFile", configured)));
     stack.sqs.enqueue(2, i -> TestTasks.chat("t-" + i,
         i == 0 ? "[[sim:answer_chars=" + ANSWER_CHARS + "]] write a long essay" : "a short one"));
     Map<String, List<JsonObject>> results = new java.util.HashMap<>();
@@ -52,7 +55,8 @@ class OversizeResultTest {
     JsonObject llmw = big.getJsonObject("llmw");
     assertEquals(Boolean.TRUE, llmw.getBoolean("truncated"));
     assertTrue(llmw.getInteger("full_bytes") > 400_000, llmw.encode());
-    assertTrue(llmw.getString("full_result").endsWith(":" + kept), llmw.getString("full_result"));
+    String runtime = ManagementFactory.getRuntimeMXBean().getName(); // "pid@host"
+    assertEquals(runtime.substring(runtime.indexOf('@') + 1) + ":" + configured, llmw.getString("full_result"));
     String content = big.getJsonObject("response").getJsonObject("body").getJsonArray("choices").getJsonObject(0)
         .getJsonObject("message").getString("content");
     assertTrue(content.startsWith("Simulated answer to: [[sim:answer_chars="), content.substring(0, 60));

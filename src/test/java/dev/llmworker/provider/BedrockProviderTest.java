@@ -78,7 +78,25 @@ class BedrockProviderTest extends ProviderContractTest {
       + "computes the same signature")
   void signatureVerifies() {
     dev.llmworker.support.SqsFixture.await(provider(KEY_ENV).complete(task("sig-1", "Sign me")));
+    assertSignatureVerifies(sim.requests().get(0));
+  }
+
+  @Test
+  @DisplayName("an inference-profile ARN as model id ('/' and ':' in it) is sent percent-encoded as one path "
+      + "segment, as AWS's own clients send it; the simulator serves it and the signature still verifies")
+  void arnModelIsOneSegment() {
+    String arn = "arn:aws:bedrock:eu-west-1:123456789012:inference-profile/eu.anthropic.claude-3-haiku-20240307-v1:0";
+    ProviderReply reply = dev.llmworker.support.SqsFixture.await(provider(KEY_ENV).complete(
+        task("arn-1", "Hello there", arn)));
     RecordedRequest request = sim.requests().get(0);
+    assertEquals("/model/arn%3Aaws%3Abedrock%3Aeu-west-1%3A123456789012%3Ainference-profile%2F"
+        + "eu.anthropic.claude-3-haiku-20240307-v1%3A0/converse", request.path());
+    assertEquals(arn, request.pathParams().get("modelId"));
+    assertEquals(arn, reply.model());
+    assertSignatureVerifies(request);
+  }
+
+  private void assertSignatureVerifies(RecordedRequest request) {
     String authorization = request.headers().get("Authorization");
     String signedHeaders = authorization.replaceAll(".*SignedHeaders=([^,]+),.*", "$1");
     Instant at = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)

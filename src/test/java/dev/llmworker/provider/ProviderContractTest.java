@@ -73,8 +73,12 @@ abstract class ProviderContractTest {
   }
 
   static Task task(String customId, String userText) {
+    return task(customId, userText, "model-a");
+  }
+
+  static Task task(String customId, String userText, String model) {
     JsonObject body = new JsonObject()
-        .put("model", "model-a")
+        .put("model", model)
         .put("max_tokens", 20)
         .put("temperature", 0.3)
         .put("stop", new JsonArray().add("END"))
@@ -142,5 +146,33 @@ abstract class ProviderContractTest {
     if (sendsRetryAfter()) {
       assertEquals(7000, f.retryAfterMs());
     }
+  }
+
+  @Test
+  @DisplayName("a model named \"\", \".\" or \"..\" is refused as bad_model before any call: it could never be served, "
+      + "and in a URL path it would step out of the deployment or model segment")
+  void dotModelsRefused() {
+    for (String model : new String[] {"..", ".", ""}) {
+      Throwable error = SqsFixture.awaitFailure(provider(KEY_ENV).complete(task("dots", "Hello", model)));
+      ProviderFailure f = assertInstanceOf(ProviderFailure.class, error, model + ": " + error);
+      assertEquals("bad_model", f.code(), model + ": " + f.getMessage());
+      assertEquals(ProviderFailure.Kind.PERMANENT, f.kind());
+      assertTrue(f.getMessage().contains("\"" + model + "\""), f.getMessage());
+    }
+    assertEquals(List.of(), sim.requests(), "no request reached the provider");
+  }
+
+  @Test
+  @DisplayName("the custom_id goes into X-Client-Request-Id as it is when it is printable ASCII, percent-encoded "
+      + "(UTF-8) otherwise: no id can make the request unbuildable")
+  void clientRequestIdNeverBreaksTheRequest() {
+    String id = "tab\there\nnew 你好\u007f\u0085 50%";
+    ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(task(id, "Hello there")));
+    assertEquals(200, reply.statusCode());
+    SqsFixture.await(provider(KEY_ENV).complete(task("plain id, 50% ~!", "Hello there")));
+    List<RecordedRequest> requests = sim.requests();
+    assertEquals("tab%09here%0Anew%20%E4%BD%A0%E5%A5%BD%7F%C2%85%2050%25",
+        requests.get(0).headers().get("X-Client-Request-Id"));
+    assertEquals("plain id, 50% ~!", requests.get(1).headers().get("X-Client-Request-Id"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.llmworker.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,12 +41,44 @@ class TaskDecoderTest {
       "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\"}|missing_body",
       "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[]}}|missing_messages",
       "{\"custom_id\":\"a\",\"url\":\"/v1/chat/completions\",\"body\":{\"messages\":[{}]}}|missing_model",
-      "{\"custom_id\":\"a\",\"provider\":\"other\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|unknown_provider"
+      "{\"custom_id\":\"a\",\"provider\":\"other\",\"url\":\"/v1/chat/completions\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|unknown_provider",
+      "{\"custom_id\":\"a\\nb\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|bad_custom_id",
+      "{\"custom_id\":\"a\\tb\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|bad_custom_id",
+      "{\"custom_id\":\"a\\u0000\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|bad_custom_id",
+      "{\"custom_id\":\"a\\u007f\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|bad_custom_id",
+      "{\"custom_id\":\"a\\u009b[2J\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}|bad_custom_id",
+      "{\"custom_id\":\"a\",\"body\":{\"model\":\"..\",\"messages\":[{}]}}|bad_model",
+      "{\"custom_id\":\"a\",\"body\":{\"model\":\".\",\"messages\":[{}]}}|bad_model",
+      "{\"custom_id\":\"a\",\"body\":{\"model\":\"\",\"messages\":[{}]}}|bad_model"
   })
   void poison(String body, String code) {
     TaskRejected rejected = assertThrows(TaskRejected.class, () -> decoder.decode(body));
     assertEquals(code, rejected.code());
     assertTrue(rejected.getMessage().length() > 10 && !rejected.getMessage().contains("\n"), rejected.getMessage());
+  }
+
+  @Test
+  @DisplayName("a control character in custom_id is refused saying which one and where; the id itself is not "
+      + "repeated (it would break the log line it is written to)")
+  void controlCharacterReason() {
+    TaskRejected rejected = assertThrows(TaskRejected.class, () -> decoder.decode(
+        "{\"custom_id\":\"line-1\\r\\nX-Injected: yes\",\"body\":{\"model\":\"m\",\"messages\":[{}]}}"));
+    assertEquals("bad_custom_id", rejected.code());
+    assertEquals("\"custom_id\" contains the control character U+000D at position 7; ids must be printable text",
+        rejected.getMessage());
+    assertNull(rejected.customId());
+  }
+
+  @Test
+  @DisplayName("printable ids in any script, with spaces and punctuation, and model names such as '...' or "
+      + "'a..b' are accepted")
+  void printableIdsAccepted() {
+    Task task = decoder.decode("{\"custom_id\":\"café 你好 #1 / 50% ..\",\"body\":{\"model\":\"...\","
+        + "\"messages\":[{}]}}");
+    assertEquals("café 你好 #1 / 50% ..", task.customId());
+    assertEquals("...", task.model());
+    assertEquals("a..b", decoder.decode("{\"custom_id\":\"x\",\"body\":{\"model\":\"a..b\",\"messages\":[{}]}}")
+        .model());
   }
 
   @Test
