@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Build:  docker build -t llm-worker .       (podman/buildah: podman build --format docker, or HEALTHCHECK is dropped)
-# Run:    docker run --rm -p 127.0.0.1:8080:8080 -e LLMW_SQS_QUEUE_URL=... -e OPENAI_API_KEY llm-worker
+# Run:    docker run --rm -p 127.0.0.1:8080:8080 -e LLMW_MONITOR_TOKEN=$(openssl rand -hex 16) \
+#           -e LLMW_SQS_QUEUE_URL=... -e OPENAI_API_KEY llm-worker
 # Try:    docker run --rm -p 127.0.0.1:8080:8080 llm-worker demo
 # Cluster on one machine: cluster/docker-compose.yml (see cluster/README.md).
 # DockerFilesTest keeps the env names, commands, ports and JVM flags here in step with the code.
@@ -34,8 +35,8 @@ COPY cluster/cluster.xml cluster/kubernetes.xml /app/cluster/
 USER 10001:10001
 
 # Environment variables win over a config file. In a container:
-# - the monitor and the cluster listen on all interfaces (publish the monitor on 127.0.0.1 only, and give it
-#   LLMW_MONITOR_TOKEN for the control actions);
+# - the monitor and the cluster listen on all interfaces: the monitor then needs LLMW_MONITOR_TOKEN (its API shows
+#   task content; it refuses to start open without LLMW_MONITOR_ALLOW_OPEN=true); publish it on 127.0.0.1 only;
 # - the event bus gets a fixed port, so it can be exposed and firewalled like the Hazelcast port;
 # - results too large for one SQS message are kept whole in /app/data (mount a volume there to keep them).
 # The Hazelcast flags are also in the jar's manifest (Add-Opens, Add-Exports); kept identical to the pom's.

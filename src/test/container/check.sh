@@ -44,9 +44,14 @@ trap cleanup EXIT
 # how a container's process ended: exit code and whether the engine had to kill it
 exit_code() { podman inspect --format '{{.State.ExitCode}}' "$1"; }
 
+# the monitor's token: the demo containers and the compose cluster get it, and /api/ reads need it
+export LLMW_MONITOR_TOKEN
+LLMW_MONITOR_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
+api_get() { curl -fsS --max-time 3 -H "Authorization: Bearer $LLMW_MONITOR_TOKEN" "$1"; }
+
 # GET a JSON path from a URL with python3 (no jq on a fresh Debian); empty when it does not answer yet
 json_get() { # url python-expression-on-d
-  curl -fsS --max-time 3 "$1" 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" 2>/dev/null || true
+  api_get "$1" 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); print($2)" 2>/dev/null || true
 }
 
 wait_for() { # seconds description command...
@@ -73,7 +78,7 @@ echo "    built in $(elapsed_since "$BUILD_START") s"
 # ---------------------------------------------------------------------------------------------------------------
 # a demo container with the dashboard on a free port of 127.0.0.1; prints its base URL
 start_demo() { # name tasks
-  podman run -d --name "$1" -p 127.0.0.1::8080 "$IMAGE" demo --tasks "$2" >/dev/null
+  podman run -d --name "$1" -p 127.0.0.1::8080 -e LLMW_MONITOR_TOKEN "$IMAGE" demo --tasks "$2" >/dev/null
   local port
   port=$(podman port "$1" 8080/tcp | head -1 | sed 's/.*://')
   echo "http://127.0.0.1:$port/"
@@ -110,7 +115,7 @@ BUSY=$PREFIX-busy
 URL=$(start_demo "$BUSY" 3000)
 wait_for 90 "/health of the busy demo" health_ok "$URL"
 wait_for 60 "the busy demo's first 300 results" \
-  bash -c "[ \"\$(curl -fsS --max-time 3 '${URL}api/stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"totals\"][\"succeeded\"] >= 300)')\" = True ]"
+  bash -c "[ \"\$(curl -fsS --max-time 3 -H 'Authorization: Bearer $LLMW_MONITOR_TOKEN' '${URL}api/stats' | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"totals\"][\"succeeded\"] >= 300)')\" = True ]"
 podman logs "$BUSY" 2>&1 | grep -q "enqueued 3000 tasks" || fail "the demo feeder did not enqueue its tasks"
 STOP_START=$(date +%s%N)
 podman stop -t 60 "$BUSY" >/dev/null
@@ -130,8 +135,6 @@ echo "    exit 0 after $BUSY_STOP s; $SUMMARY; $ACCOUNT"
 # ---------------------------------------------------------------------------------------------------------------
 step "cluster/docker-compose.yml with podman-compose: main + 2 workers"
 podman tag "$IMAGE" llm-worker:local
-export LLMW_MONITOR_TOKEN
-LLMW_MONITOR_TOKEN=$(python3 -c 'import secrets; print(secrets.token_hex(16))')
 (cd "$ROOT/cluster" && podman-compose -p "$PROJECT" up -d > "$WORK/compose-up.log" 2>&1) \
   || { tail -30 "$WORK/compose-up.log"; fail "podman-compose up"; }
 MAIN_URL=http://127.0.0.1:8080/
@@ -153,7 +156,7 @@ export LLMW_SQS_ENDPOINT=http://127.0.0.1:9324 AWS_ACCESS_KEY_ID=local AWS_SECRE
 all_done() { [ "$(json_get "${MAIN_URL}api/stats" "d['totals']['succeeded'] >= $TASKS")" = True ]; }
 wait_for 180 "$TASKS tasks done by the cluster" all_done
 BUSY_WORKERS=$(json_get "${MAIN_URL}api/stats" "sum(1 for n in d['nodes'] if 'worker' in n['roles'] and n['llm_calls'] > 0)")
-[ "$BUSY_WORKERS" = 2 ] || fail "not both worker nodes ran tasks: $(curl -fsS "${MAIN_URL}api/stats")"
+[ "$BUSY_WORKERS" = 2 ] || fail "not both worker nodes ran tasks: $(api_get "${MAIN_URL}api/stats")"
 (cd "$WORK" && java -jar "$JAR" results --out results.jsonl > results.log 2>&1) || { cat "$WORK/results.log"; fail "results"; }
 IDS=$(python3 -c "import json,sys; print(len({json.loads(l)['custom_id'] for l in open(sys.argv[1]) if l.strip()}))" \
   "$WORK/results.jsonl")
