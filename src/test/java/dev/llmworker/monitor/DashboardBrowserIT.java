@@ -90,7 +90,8 @@ class DashboardBrowserIT {
   void dashboard() throws Exception {
     driver.get(base);
     await("the page asks for the token before it shows anything", () -> text(By.id("conn")).equals("token needed"));
-    assertEquals("", text(By.cssSelector("[data-testid=totals]")), "totals shown without the token");
+    assertEquals("–", text(By.cssSelector("[data-key=received]")), "figures shown without the token");
+    assertEquals("0", js("return document.body.dataset.updates || '0';"), "stats rendered without the token");
     driver.findElement(By.id("token")).sendKeys(TOKEN + Keys.ENTER);
     await("the page goes live", () -> text(By.id("conn")).equals("live"));
     driver.navigate().refresh();
