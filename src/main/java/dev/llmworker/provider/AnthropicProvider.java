@@ -1,6 +1,7 @@
 package dev.llmworker.provider;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.ResultLine.Usage;
 import dev.llmworker.task.Task;
 import io.vertx.core.MultiMap;
@@ -24,7 +25,7 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   @Override
-  String url(String model) {
+  String url(String model, Endpoint endpoint) {
     return config.baseUrl() + "/v1/messages";
   }
 
@@ -65,7 +66,7 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
     StringBuilder text = new StringBuilder();
     JsonArray content = raw.getJsonArray("content", new JsonArray());
     for (Object block : content) {

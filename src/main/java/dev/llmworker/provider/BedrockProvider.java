@@ -2,6 +2,7 @@ package dev.llmworker.provider;
 
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.sqs.AwsIdentity;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.ResultLine.Usage;
 import dev.llmworker.task.Task;
 import io.vertx.core.Future;
@@ -37,7 +38,7 @@ public final class BedrockProvider extends HttpProvider {
   }
 
   @Override
-  String url(String model) {
+  String url(String model, Endpoint endpoint) {
     return config.baseUrl() + "/model/" + pathSegment(model) + "/converse";
   }
 
@@ -83,7 +84,7 @@ public final class BedrockProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
     StringBuilder text = new StringBuilder();
     JsonObject message = raw.getJsonObject("output", new JsonObject()).getJsonObject("message", new JsonObject());
     for (Object block : message.getJsonArray("content", new JsonArray())) {

@@ -1,6 +1,7 @@
 package dev.llmworker.provider;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.ResultLine.Usage;
 import dev.llmworker.task.Task;
 import dev.llmworker.task.TaskDecoder;
@@ -56,8 +57,11 @@ abstract class HttpProvider implements LlmProvider {
     return config;
   }
 
-  /** The absolute URL for a (provider-side) model name; never anything a task supplies beyond the model. */
-  abstract String url(String model);
+  /**
+   * The absolute URL for a (provider-side) model name and an endpoint this provider serves; never anything a task
+   * supplies beyond those two.
+   */
+  abstract String url(String model, Endpoint endpoint);
 
   /** Authentication, version and the configured extra headers, put on the template once. */
   abstract void staticHeaders(HttpRequest<Buffer> template);
@@ -65,8 +69,8 @@ abstract class HttpProvider implements LlmProvider {
   /** The request body in the provider's format; {@link IllegalArgumentException} if the task cannot be sent. */
   abstract JsonObject requestBody(Task task, String model);
 
-  /** The provider's success body in OpenAI chat-completion shape. */
-  abstract JsonObject toOpenAi(JsonObject raw, String model, String requestId);
+  /** The provider's success body in the OpenAI shape of the task's endpoint. */
+  abstract JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId);
 
   abstract Usage usage(JsonObject raw);
 
@@ -134,18 +138,20 @@ abstract class HttpProvider implements LlmProvider {
           "cannot send this task to " + name() + " (" + config.type() + "): " + e.getMessage()));
     }
     long start = System.nanoTime();
-    HttpRequest<Buffer> request = template(model).copy().putHeader("X-Client-Request-Id", headerValue(task.customId()));
-    return prepare(request, url(model), body)
+    Endpoint endpoint = task.endpoint();
+    HttpRequest<Buffer> request = template(model, endpoint).copy()
+        .putHeader("X-Client-Request-Id", headerValue(task.customId()));
+    return prepare(request, url(model, endpoint), body)
         .compose(signed -> signed.sendBuffer(body))
         .recover(e -> Future.failedFuture(e instanceof ProviderFailure ? e
             : new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
                 "no answer from " + name() + ": " + TaskDecoder.clip(e.getMessage()))))
-        .compose(response -> classify(response, model, (System.nanoTime() - start) / 1_000_000));
+        .compose(response -> classify(response, endpoint, model, (System.nanoTime() - start) / 1_000_000));
   }
 
-  private HttpRequest<Buffer> template(String model) {
-    return templates.computeIfAbsent(model, m -> {
-      HttpRequest<Buffer> template = client.postAbs(url(m))
+  private HttpRequest<Buffer> template(String model, Endpoint endpoint) {
+    return templates.computeIfAbsent(endpoint.label + " " + model, key -> {
+      HttpRequest<Buffer> template = client.postAbs(url(model, endpoint))
           .as(new LimitedBody(config.maxResponseBytes(), name()))
           .timeout(config.requestTimeoutSeconds() * 1000L)
           .putHeader("Content-Type", "application/json");
@@ -155,7 +161,8 @@ abstract class HttpProvider implements LlmProvider {
     });
   }
 
-  private Future<ProviderReply> classify(HttpResponse<Buffer> response, String model, long latencyMs) {
+  private Future<ProviderReply> classify(HttpResponse<Buffer> response, Endpoint endpoint, String model,
+      long latencyMs) {
     int status = response.statusCode();
     RateHeaders limits = rateHeaders(response.headers());
     if (status / 100 != 2) {
@@ -173,7 +180,7 @@ abstract class HttpProvider implements LlmProvider {
           name() + " answered " + status + " with a body that is not a JSON object").withRateHeaders(limits));
     }
     String requestId = requestId(response);
-    JsonObject body = toOpenAi(raw, model, requestId);
+    JsonObject body = toOpenAi(raw, endpoint, model, requestId);
     return Future.succeededFuture(new ProviderReply(name(), model, status, requestId, body, body == raw ? null : raw,
         usage(raw), latencyMs, limits));
   }

@@ -1,6 +1,7 @@
 package dev.llmworker.provider;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.ResultLine.Usage;
 import dev.llmworker.task.Task;
 import io.vertx.core.MultiMap;
@@ -10,8 +11,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 
 /**
- * OpenAI-compatible chat completions (OpenAI, vLLM, Ollama, llama.cpp server, LiteLLM, Groq, Together,
- * OpenRouter, ...). The URL is always {@code baseUrl + /chat/completions}; a task chooses only the body.
+ * OpenAI and OpenAI-compatible servers (vLLM, Ollama, llama.cpp server, LiteLLM, Groq, Together, OpenRouter, ...):
+ * every endpoint, at {@code baseUrl} + its path ({@code /chat/completions}, {@code /responses},
+ * {@code /embeddings}, {@code /completions}, {@code /moderations}); the body goes as it is.
  */
 public class OpenAiProvider extends HttpProvider {
   public OpenAiProvider(Vertx vertx, LlmwConfig.Provider config, int defaultConnections) {
@@ -19,8 +21,8 @@ public class OpenAiProvider extends HttpProvider {
   }
 
   @Override
-  String url(String model) {
-    return config.baseUrl() + "/chat/completions";
+  String url(String model, Endpoint endpoint) {
+    return config.baseUrl() + endpoint.path();
   }
 
   @Override
@@ -44,7 +46,7 @@ public class OpenAiProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
     return raw;
   }
 

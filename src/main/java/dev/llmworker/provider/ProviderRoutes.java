@@ -1,27 +1,41 @@
 package dev.llmworker.provider;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.Task;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Which provider serves a task: the one it names, else the first whose {@code models} lists its model, else the
- * default (first configured). And which providers to fall back to, in order, when that one keeps failing.
+ * Which provider serves a task: the one it names; else the first whose {@code models} lists its model and that
+ * serves its endpoint; else the default (first configured) when it serves the endpoint; else the first that does.
+ * And which providers to fall back to, in order, when that one keeps failing: only those serving the endpoint.
  */
 public final class ProviderRoutes {
+  /** The endpoints each provider type can serve. */
+  private static final Map<String, Set<Endpoint>> SERVED = Map.of(
+      "openai", EnumSet.allOf(Endpoint.class),
+      "azure", EnumSet.of(Endpoint.CHAT, Endpoint.COMPLETIONS, Endpoint.EMBEDDINGS, Endpoint.RESPONSES),
+      "anthropic", EnumSet.of(Endpoint.CHAT),
+      "bedrock", EnumSet.of(Endpoint.CHAT));
+
   private final Map<String, LlmwConfig.Provider> byName = new LinkedHashMap<>();
-  private final Map<String, String> byModel = new LinkedHashMap<>();
   private final String defaultName;
 
   public ProviderRoutes(List<LlmwConfig.Provider> providers) {
     this.defaultName = providers.get(0).name();
     for (LlmwConfig.Provider p : providers) {
       byName.put(p.name(), p);
-      p.models().forEach(model -> byModel.putIfAbsent(model, p.name()));
     }
+  }
+
+  /** The endpoints a provider of this type serves. */
+  public static Set<Endpoint> served(String type) {
+    return SERVED.getOrDefault(type, Set.of());
   }
 
   public String defaultName() {
@@ -32,19 +46,40 @@ public final class ProviderRoutes {
     return byName.keySet();
   }
 
-  /** A task naming no provider goes where its model is served. The decoder has rejected unknown names already. */
+  /** Whether the named provider serves {@code endpoint}. */
+  public boolean serves(String name, Endpoint endpoint) {
+    LlmwConfig.Provider p = byName.get(name);
+    return p != null && served(p.type()).contains(endpoint);
+  }
+
+  /** The configured providers that serve {@code endpoint}, in order. */
+  public List<String> serving(Endpoint endpoint) {
+    return byName.keySet().stream().filter(name -> serves(name, endpoint)).toList();
+  }
+
+  /** A task naming no provider goes where its model and endpoint are served. Unknown names were rejected. */
   public String route(Task task) {
     if (task.provider() != null) {
       return task.provider();
     }
-    return byModel.getOrDefault(task.model(), defaultName);
+    Endpoint endpoint = task.endpoint();
+    for (LlmwConfig.Provider p : byName.values()) {
+      if (p.models().contains(task.model()) && serves(p.name(), endpoint)) {
+        return p.name();
+      }
+    }
+    if (serves(defaultName, endpoint)) {
+      return defaultName;
+    }
+    List<String> serving = serving(endpoint);
+    return serving.isEmpty() ? defaultName : serving.get(0);
   }
 
-  /** The provider first, then its fallbacks in order. */
-  public List<String> chain(String name) {
+  /** The provider first, then those of its fallbacks that serve {@code endpoint}, in order. */
+  public List<String> chain(String name, Endpoint endpoint) {
     List<String> chain = new ArrayList<>();
     chain.add(name);
-    chain.addAll(byName.get(name).fallbacks());
+    byName.get(name).fallbacks().stream().filter(f -> serves(f, endpoint)).forEach(chain::add);
     return chain;
   }
 }

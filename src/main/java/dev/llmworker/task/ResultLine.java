@@ -26,7 +26,7 @@ public final class ResultLine {
         .put("custom_id", customId);
   }
 
-  /** Token counts as the provider reported them. */
+  /** Token counts as the provider reported them (input and output for the Responses API). */
   public record Usage(long promptTokens, long completionTokens) {
     public static final Usage NONE = new Usage(0, 0);
 
@@ -35,7 +35,9 @@ public final class ResultLine {
       if (usage == null) {
         return NONE;
       }
-      return new Usage(usage.getLong("prompt_tokens", 0L), usage.getLong("completion_tokens", 0L));
+      // chat, completions and embeddings say prompt/completion; the Responses API says input/output
+      return new Usage(usage.getLong("prompt_tokens", usage.getLong("input_tokens", 0L)),
+          usage.getLong("completion_tokens", usage.getLong("output_tokens", 0L)));
     }
 
     JsonObject toJson() {

@@ -11,4 +11,10 @@ public record Task(String customId, String method, String url, JsonObject body, 
   public String model() {
     return body.getString("model", "");
   }
+
+  /** The endpoint {@code url} names (a decoded task's url always names one; chat otherwise). */
+  public Endpoint endpoint() {
+    Endpoint endpoint = Endpoint.of(url);
+    return endpoint == null ? Endpoint.CHAT : endpoint;
+  }
 }

@@ -7,8 +7,6 @@ import java.util.Set;
 
 /** Turns an SQS message body into a {@link Task}, or a {@link TaskRejected} that names what is wrong. */
 public final class TaskDecoder {
-  /** Paths a task may ask for; anything else (and anything with a host) is rejected. */
-  public static final Set<String> SUPPORTED_URLS = Set.of("/v1/chat/completions", "/chat/completions");
   private static final int MAX_CUSTOM_ID = 512;
 
   private final String defaultProvider;
@@ -26,12 +24,14 @@ public final class TaskDecoder {
     if (!"POST".equalsIgnoreCase(method)) {
       throw new TaskRejected("bad_method", "method must be POST, got \"" + clip(method) + "\"", customId);
     }
-    String url = url(json, customId);
+    Endpoint endpoint = endpoint(json, customId);
     if (!(json.getValue("body") instanceof JsonObject body)) {
-      throw new TaskRejected("missing_body", "\"body\" must be a JSON object with the chat request", customId);
+      throw new TaskRejected("missing_body", "\"body\" must be a JSON object with the request for " + endpoint.url,
+          customId);
     }
-    if (!(body.getValue("messages") instanceof io.vertx.core.json.JsonArray messages) || messages.isEmpty()) {
-      throw new TaskRejected("missing_messages", "\"body.messages\" must be a non-empty array", customId);
+    String missing = endpoint.missing(body);
+    if (missing != null) {
+      throw new TaskRejected(endpoint.missingCode(), missing, customId);
     }
     if (!(body.getValue("model") instanceof String model)) {
       throw new TaskRejected("missing_model", "\"body.model\" must be a string", customId);
@@ -44,7 +44,7 @@ public final class TaskDecoder {
       throw new TaskRejected("unsupported_option", "\"body.stream\": true cannot be served in a batch (each result "
           + "is one whole JSON answer); remove it or set it to false", customId);
     }
-    return new Task(customId, "POST", url, body, provider(json, customId));
+    return new Task(customId, "POST", endpoint.url, body, provider(json, customId));
   }
 
   private static JsonObject parse(String messageBody) {
@@ -94,17 +94,18 @@ public final class TaskDecoder {
     return null;
   }
 
-  private static String url(JsonObject json, String customId) {
+  private static Endpoint endpoint(JsonObject json, String customId) {
     Object value = json.getValue("url", "/v1/chat/completions");
     if (!(value instanceof String url) || !url.startsWith("/") || url.startsWith("//") || url.contains("://")) {
       throw new TaskRejected("bad_url", "\"url\" must be a path such as /v1/chat/completions, never a host; got "
           + clip(String.valueOf(value)), customId);
     }
-    if (!SUPPORTED_URLS.contains(url)) {
+    Endpoint endpoint = Endpoint.of(url);
+    if (endpoint == null) {
       throw new TaskRejected("unsupported_url", "\"url\" " + clip(url) + " is not supported; use one of "
-          + SUPPORTED_URLS, customId);
+          + Endpoint.urls(), customId);
     }
-    return url;
+    return endpoint;
   }
 
   private String provider(JsonObject json, String customId) {

@@ -30,7 +30,7 @@ final class ProviderCall {
     // state (budget, calibration, statistics) is kept under a bounded set of names; the request keeps the task's
     String requested = provider.config().providerModel(task.model());
     String model = llm.models().track(provider.name(), requested);
-    Estimate estimate = llm.estimator().estimate(provider.name(), model, task.body());
+    Estimate estimate = llm.estimator().estimate(provider.name(), model, task.endpoint(), task.body());
     long largest = llm.budgets().largestCharge(provider.name(), model);
     if (largest > 0 && estimate.charge() > largest) {
       return Future.failedFuture(ProviderFailure.refused("request_too_large", "the request would count "

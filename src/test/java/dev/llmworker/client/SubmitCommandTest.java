@@ -52,7 +52,7 @@ class SubmitCommandTest {
         utf8("{\"custom_id\": \"t-2\", \"method\": \"POST\", \"url\""),                        // 2 broken JSON
         utf8(task("t-1", "same id again")),                                                  // 3 duplicate of 1
         utf8(oversize),                                                                      // 4 too large
-        utf8(task("t-5", "embed me").replace("/v1/chat/completions", "/v1/embeddings")),     // 5 unsupported url
+        utf8(task("t-5", "embed me").replace("/v1/chat/completions", "/v1/images/generations")), // 5 unsupported url
         utf8(task("t-6", "who am I?").replace("\"custom_id\": \"t-6\", ", "")),              // 6 no custom_id
         utf8("   "),                                                                         // 7 blank: skipped
         utf8(task("t-8", "¿Qué tal? 你好 👋")),                                               // 8 good
