@@ -210,9 +210,11 @@ function renderQueues(s) {
 
 function renderLlm(s) {
   const llm = s.llm || [];
-  fill("latency", llm.map(e => row([e.provider + " / " + e.model, n(e.llm_ms.p50), n(e.llm_ms.p95), n(e.llm_ms.p99),
+  // one row per provider, model and endpoint; the endpoint is named when it is not chat
+  const who = e => e.provider + " / " + e.model + (e.endpoint && e.endpoint !== "chat" ? " · " + e.endpoint : "");
+  fill("latency", llm.map(e => row([who(e), n(e.llm_ms.p50), n(e.llm_ms.p95), n(e.llm_ms.p99),
     n(e.e2e_ms.p50), n(e.e2e_ms.p95), n(e.e2e_ms.p99)])), "no LLM calls yet", 7);
-  fill("llm", llm.map(e => row([e.provider + " / " + e.model, n(e.requests), n(e.succeeded), n(e.failed),
+  fill("llm", llm.map(e => row([who(e), n(e.requests), n(e.succeeded), n(e.failed),
     n(e.rate_limited), n(e.prompt_tokens), n(e.completion_tokens), { text: usd(e.cost_usd), cls: "n" }])),
   "no LLM calls yet", 8);
   renderBudgets(s.budgets || []);

@@ -17,16 +17,17 @@ final class ClusterLlm {
 
   private ClusterLlm() {}
 
-  /** Per provider and model; latency percentiles come from the merged histograms, not averaged. */
+  /** Per provider, model and endpoint; latency percentiles come from the merged histograms, not averaged. */
   static JsonArray usage(Collection<JsonObject> nodes) {
     Map<String, JsonObject> byKey = new TreeMap<>();
     Map<String, Histogram[]> histograms = new TreeMap<>();
     for (JsonObject node : nodes) {
       for (Object o : node.getJsonArray("llm", new JsonArray())) {
         JsonObject entry = (JsonObject) o;
-        String key = entry.getString("provider") + "/" + entry.getString("model");
+        String endpoint = entry.getString("endpoint", "chat");
+        String key = entry.getString("provider") + "/" + entry.getString("model") + " " + endpoint;
         JsonObject sum = byKey.computeIfAbsent(key, k -> new JsonObject().put("provider", entry.getString("provider"))
-            .put("model", entry.getString("model")));
+            .put("model", entry.getString("model")).put("endpoint", endpoint));
         for (String field : USAGE_SUMMED) {
           sum.put(field, sum.getLong(field, 0L) + entry.getLong(field, 0L));
         }

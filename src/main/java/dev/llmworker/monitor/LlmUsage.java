@@ -11,14 +11,15 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * LLM calls of this node by provider and model: requests, outcomes, tokens, estimated cost, and the latency of the
- * calls and of whole tasks. Thread-safe.
+ * LLM calls of this node by provider, model and endpoint (chat, embeddings, ...): requests, outcomes, tokens,
+ * estimated cost, and the latency of the calls and of whole tasks. Thread-safe.
  */
 public final class LlmUsage {
-  /** One provider and model. Package-private so {@link NodeMetrics} can expose it. */
+  /** One provider, model and endpoint. Package-private so {@link NodeMetrics} can expose it. */
   static final class Entry {
     final String provider;
     final String model;
+    final String endpoint;
     final LongAdder requests = new LongAdder();
     final LongAdder succeeded = new LongAdder();
     final LongAdder failed = new LongAdder();
@@ -31,9 +32,10 @@ public final class LlmUsage {
     /** Extra recorders (Prometheus timers), set once when the entry is created. */
     volatile LatencySink sink = LatencySink.NONE;
 
-    Entry(String provider, String model) {
+    Entry(String provider, String model, String endpoint) {
       this.provider = provider;
       this.model = model;
+      this.endpoint = endpoint;
     }
   }
 
@@ -56,8 +58,9 @@ public final class LlmUsage {
   private volatile Supplier<JsonArray> budgets = JsonArray::new;
   private volatile Consumer<Entry> onNewEntry = e -> {};
 
-  public void succeeded(String provider, String model, long prompt, long completion, double cost, long latencyMs) {
-    Entry c = entry(provider, model);
+  public void succeeded(String provider, String model, String endpoint, long prompt, long completion, double cost,
+      long latencyMs) {
+    Entry c = entry(provider, model, endpoint);
     c.requests.increment();
     c.succeeded.increment();
     c.promptTokens.add(prompt);
@@ -67,8 +70,8 @@ public final class LlmUsage {
     c.sink.call(latencyMs);
   }
 
-  public void failed(String provider, String model, boolean rateLimited) {
-    Entry c = entry(provider, model);
+  public void failed(String provider, String model, String endpoint, boolean rateLimited) {
+    Entry c = entry(provider, model, endpoint);
     c.requests.increment();
     c.failed.increment();
     if (rateLimited) {
@@ -77,8 +80,8 @@ public final class LlmUsage {
   }
 
   /** A task answered by this provider and model was settled, {@code millis} after it was received. */
-  public void settled(String provider, String model, long millis) {
-    Entry c = entry(provider, model);
+  public void settled(String provider, String model, String endpoint, long millis) {
+    Entry c = entry(provider, model, endpoint);
     Percentiles.record(c.endToEndMs, millis);
     c.sink.task(millis);
   }
@@ -94,16 +97,18 @@ public final class LlmUsage {
     byKey.values().forEach(action);
   }
 
-  private Entry entry(String provider, String model) {
-    String key = provider + "\u0000" + model;
+  /** {@code endpoint} null (an outcome from an older node) counts as chat. */
+  private Entry entry(String provider, String model, String endpoint) {
+    String ep = endpoint == null ? "chat" : endpoint;
+    String key = provider + "\u0000" + model + "\u0000" + ep;
     Entry e = byKey.get(key);
-    return e != null ? e : newEntry(key, provider, model);
+    return e != null ? e : newEntry(key, provider, model, ep);
   }
 
-  private synchronized Entry newEntry(String key, String provider, String model) {
+  private synchronized Entry newEntry(String key, String provider, String model, String endpoint) {
     Entry e = byKey.get(key);
     if (e == null) {
-      e = new Entry(provider, model);
+      e = new Entry(provider, model, endpoint);
       onNewEntry.accept(e);
       byKey.put(key, e);
     }
@@ -115,7 +120,7 @@ public final class LlmUsage {
   }
 
   /**
-   * One entry per provider and model, in the shape the monitor sums across nodes; {@code llm_hist} and
+   * One entry per provider, model and endpoint, in the shape the monitor sums across nodes; {@code llm_hist} and
    * {@code e2e_hist} carry the histograms for merging and are dropped from what the API shows.
    */
   public JsonArray snapshot() {
@@ -123,6 +128,7 @@ public final class LlmUsage {
     byKey.values().forEach(c -> out.add(new JsonObject()
         .put("provider", c.provider)
         .put("model", c.model)
+        .put("endpoint", c.endpoint)
         .put("requests", c.requests.sum())
         .put("succeeded", c.succeeded.sum())
         .put("failed", c.failed.sum())

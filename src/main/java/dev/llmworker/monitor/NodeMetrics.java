@@ -69,7 +69,7 @@ public final class NodeMetrics {
   }
 
   private void bindLlm(LlmUsage.Entry e) {
-    Tags tags = Tags.of("provider", e.provider, "model", e.model);
+    Tags tags = Tags.of("provider", e.provider, "model", e.model, "endpoint", e.endpoint);
     FunctionCounter.builder("llmw.llm.requests", e, x -> x.succeeded.sum()).tags(tags).tag("outcome", "succeeded")
         .description("LLM calls, by outcome").register(registry);
     FunctionCounter.builder("llmw.llm.requests", e, x -> x.failed.sum()).tags(tags).tag("outcome", "failed")

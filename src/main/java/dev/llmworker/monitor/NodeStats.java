@@ -92,11 +92,11 @@ public final class NodeStats {
   }
 
   /** One task done: receive to result stored, the part of it spent in LLM calls, and who answered it. */
-  public void recordSettled(long endToEnd, long llmTime, String provider, String model) {
+  public void recordSettled(long endToEnd, long llmTime, String provider, String model, String endpoint) {
     Percentiles.record(endToEndMs, endToEnd);
     Percentiles.record(overheadMs, endToEnd - llmTime);
     if (provider != null) {
-      llm.settled(provider, model, endToEnd);
+      llm.settled(provider, model, endpoint, endToEnd);
     }
   }
 

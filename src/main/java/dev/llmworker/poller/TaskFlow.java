@@ -94,7 +94,8 @@ final class TaskFlow {
     if (settlement == Settlement.SUCCEEDED) {
       completed.add(task.messageId);
       if (outcome.kind() == TaskOutcome.Kind.SUCCEEDED) {
-        stats.recordSettled(task.endToEndMs(), outcome.llmMs(), outcome.provider(), outcome.model());
+        stats.recordSettled(task.endToEndMs(), outcome.llmMs(), outcome.provider(), outcome.model(),
+            outcome.endpoint());
       }
     } else if (settlement == Settlement.DEAD_LETTERED) {
       stats.failures.record(FailureLog.Kind.DEAD_LETTERED, outcome.customId(), 0, outcome.code(), outcome.reason(),

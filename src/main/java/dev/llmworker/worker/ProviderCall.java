@@ -49,7 +49,7 @@ final class ProviderCall {
         .compose(permit -> provider.complete(task)
             .onSuccess(reply -> llm.models().succeeded(provider.name(), requested))
             .onSuccess(reply -> answered(provider, estimate, permit, reply))
-            .onFailure(error -> failed(provider, model, estimate, permit, error)));
+            .onFailure(error -> failed(provider, model, task.endpoint().label, estimate, permit, error)));
   }
 
   private void answered(LlmProvider provider, Estimate estimate, Permit permit, ProviderReply reply) {
@@ -62,11 +62,12 @@ final class ProviderCall {
     llm.circuits().succeeded(provider.name(), reply.latencyMs());
   }
 
-  private void failed(LlmProvider provider, String model, Estimate estimate, Permit permit, Throwable error) {
+  private void failed(LlmProvider provider, String model, String endpoint, Estimate estimate, Permit permit,
+      Throwable error) {
     ProviderFailure failure = error instanceof ProviderFailure f ? f : null;
     RateHeaders headers = failure != null ? failure.rateHeaders() : RateHeaders.NONE;
     boolean rateLimited = failure != null && failure.kind() == ProviderFailure.Kind.RATE_LIMITED;
-    stats.llm.failed(provider.name(), model, rateLimited);
+    stats.llm.failed(provider.name(), model, endpoint, rateLimited);
     if (rateLimited) {
       permit.rateLimited(failure.retryAfterMs(), headers);
       llm.circuits().neutral(provider.name());

@@ -134,12 +134,14 @@ final class TaskRunner {
     long completion = reply.usage().completionTokens();
     Double cost = llm.cost(reply.model(), a.task().model(), prompt, completion);
     String tracked = llm.models().track(reply.provider(), reply.model()); // the statistics' name for it
-    stats.llm.succeeded(reply.provider(), tracked, prompt, completion, cost == null ? 0 : cost, reply.latencyMs());
+    String endpoint = a.task().endpoint().label;
+    stats.llm.succeeded(reply.provider(), tracked, endpoint, prompt, completion, cost == null ? 0 : cost,
+        reply.latencyMs());
     ResultLine.Meta meta = new ResultLine.Meta(a.number(), reply.provider(), reply.latencyMs(), reply.model(), cost,
         a.index() > 0 ? a.chain().get(0) : null, llm.keepRaw() ? reply.raw() : null);
     return TaskOutcome.succeeded(a.task().customId(), ResultLine.success(a.task().customId(), reply.statusCode(),
         reply.requestId(), reply.body(), reply.usage(), meta), a.number(), a.llmMs() + reply.latencyMs(),
-        reply.provider(), tracked);
+        reply.provider(), tracked, endpoint);
   }
 
   private Future<TaskOutcome> failed(Attempt a, long tookMs, Throwable error) {

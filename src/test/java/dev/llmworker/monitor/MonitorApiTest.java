@@ -185,8 +185,8 @@ class MonitorApiTest {
     for (String expected : List.of(
         "llmw_tasks_settled_total{outcome=\"succeeded\"} 20.0",
         "llmw_tasks_received_total 20.0",
-        "llmw_llm_requests_total{model=\"sim-1\",outcome=\"succeeded\",provider=\"default\"} 20.0",
-        "llmw_llm_tokens_total{kind=\"completion\",model=\"sim-1\",provider=\"default\"}",
+        "llmw_llm_requests_total{endpoint=\"chat\",model=\"sim-1\",outcome=\"succeeded\",provider=\"default\"} 20.0",
+        "llmw_llm_tokens_total{endpoint=\"chat\",kind=\"completion\",model=\"sim-1\",provider=\"default\"}",
         "llmw_llm_cost_usd_total{", "llmw_llm_rate_limited_total{",
         "llmw_llm_latency_seconds_bucket{", "llmw_task_duration_seconds_count{", "llmw_tasks_in_flight ",
         "llmw_worker_instances 2.0", "llmw_budget_rpm_limit{", "vertx_http_server_requests_total", "jvm_memory_used_bytes")) {

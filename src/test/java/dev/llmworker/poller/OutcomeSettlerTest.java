@@ -87,7 +87,7 @@ class OutcomeSettlerTest {
 
   private static TaskOutcome answered() {
     return TaskOutcome.succeeded("c1", ResultLine.failure("c1", "none", "an answer \uffff", new ResultLine.Meta(1,
-        "p", 1)), 1, 1, "p", "m");
+        "p", 1)), 1, 1, "p", "m", "chat");
   }
 
   private int count(String queue) {
