@@ -40,7 +40,7 @@ public final class AnthropicProvider extends HttpProvider {
 
   @Override
   JsonObject requestBody(Task task, String model) {
-    ChatBody chat = ChatBody.read(task.body());
+    ChatBody chat = ChatBody.read(task);
     JsonArray messages = new JsonArray();
     chat.turns().forEach(t -> messages.add(new JsonObject().put("role", t.role()).put("content", t.text())));
     JsonObject body = new JsonObject()
@@ -75,7 +75,7 @@ public final class AnthropicProvider extends HttpProvider {
       }
     }
     Usage usage = usage(raw);
-    return ChatBody.completion(raw.getString("id", requestId), raw.getString("model", model), text.toString(),
+    return ChatBody.answer(endpoint, raw.getString("id", requestId), raw.getString("model", model), text.toString(),
         ChatBody.finishReason(raw.getString("stop_reason")), usage.promptTokens(), usage.completionTokens());
   }
 

@@ -56,7 +56,7 @@ public final class BedrockProvider extends HttpProvider {
 
   @Override
   JsonObject requestBody(Task task, String model) {
-    ChatBody chat = ChatBody.read(task.body());
+    ChatBody chat = ChatBody.read(task);
     JsonArray messages = new JsonArray();
     chat.turns().forEach(t -> messages.add(new JsonObject().put("role", t.role())
         .put("content", new JsonArray().add(new JsonObject().put("text", t.text())))));
@@ -93,7 +93,7 @@ public final class BedrockProvider extends HttpProvider {
       }
     }
     Usage usage = usage(raw);
-    return ChatBody.completion("bedrock-" + requestId, model, text.toString(),
+    return ChatBody.answer(endpoint, "bedrock-" + requestId, model, text.toString(),
         ChatBody.finishReason(raw.getString("stopReason")), usage.promptTokens(), usage.completionTokens());
   }
 

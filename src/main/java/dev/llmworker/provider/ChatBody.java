@@ -15,6 +15,23 @@ record ChatBody(String system, List<Turn> turns, Long maxTokens, Double temperat
   /** One user or assistant message; content is text only. */
   record Turn(String role, String text) {}
 
+  /** A chat task's body, or a Responses task's translated ({@link ResponsesBody}). */
+  static ChatBody read(dev.llmworker.task.Task task) {
+    return task.endpoint() == dev.llmworker.task.Endpoint.RESPONSES ? ResponsesBody.read(task.body())
+        : read(task.body());
+  }
+
+  /**
+   * The answer of a translated call in the OpenAI shape of the task's endpoint: a chat completion, or a Response
+   * object for the Responses API.
+   */
+  static JsonObject answer(dev.llmworker.task.Endpoint endpoint, String id, String model, String text,
+      String finishReason, long prompt, long completion) {
+    return endpoint == dev.llmworker.task.Endpoint.RESPONSES
+        ? ResponsesBody.response(id, model, text, finishReason, prompt, completion)
+        : completion(id, model, text, finishReason, prompt, completion);
+  }
+
   static ChatBody read(JsonObject body) {
     StringBuilder system = new StringBuilder();
     List<Turn> turns = new ArrayList<>();

@@ -20,8 +20,8 @@ public final class ProviderRoutes {
   private static final Map<String, Set<Endpoint>> SERVED = Map.of(
       "openai", EnumSet.allOf(Endpoint.class),
       "azure", EnumSet.of(Endpoint.CHAT, Endpoint.COMPLETIONS, Endpoint.EMBEDDINGS, Endpoint.RESPONSES),
-      "anthropic", EnumSet.of(Endpoint.CHAT),
-      "bedrock", EnumSet.of(Endpoint.CHAT));
+      "anthropic", EnumSet.of(Endpoint.CHAT, Endpoint.RESPONSES),
+      "bedrock", EnumSet.of(Endpoint.CHAT, Endpoint.RESPONSES));
 
   private final Map<String, LlmwConfig.Provider> byName = new LinkedHashMap<>();
   private final String defaultName;

@@ -116,6 +116,38 @@ abstract class ProviderContractTest {
     checkRequest(request);
   }
 
+  /** A Responses API task: instructions, one user message of input_text parts, max_output_tokens. */
+  static Task responsesTask(String customId, String userText) {
+    JsonObject body = new JsonObject()
+        .put("model", "model-a")
+        .put("instructions", "Be brief.")
+        .put("max_output_tokens", 20)
+        .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", new JsonArray()
+            .add(new JsonObject().put("type", "input_text").put("text", userText)))));
+    return new Task(customId, "POST", "/v1/responses", body, null);
+  }
+
+  @Test
+  @DisplayName("a Responses API task comes back as a Response object: one output message of output_text, "
+      + "input/output token usage")
+  void answersResponses() {
+    ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(responsesTask("resp-1", "Hello there")));
+    JsonObject body = reply.body();
+    assertEquals("response", body.getString("object"), body.encode());
+    assertEquals("completed", body.getString("status"), body.encode());
+    assertTrue(body.getString("id").startsWith("resp"), body.encode());
+    JsonObject message = body.getJsonArray("output").getJsonObject(0);
+    assertEquals("message", message.getString("type"), body.encode());
+    assertEquals("assistant", message.getString("role"), body.encode());
+    JsonObject part = message.getJsonArray("content").getJsonObject(0);
+    assertEquals("output_text", part.getString("type"), body.encode());
+    assertTrue(part.getString("text").contains("Hello there"), body.encode());
+    assertTrue(body.getJsonObject("usage").getLong("input_tokens") > 0, body.encode());
+    assertEquals(body.getJsonObject("usage").getLong("input_tokens"), reply.usage().promptTokens());
+    assertEquals(body.getJsonObject("usage").getLong("output_tokens"), reply.usage().completionTokens());
+    assertEquals(1, sim.requests().size());
+  }
+
   @Test
   @DisplayName("400, a missing key (401) and 404 are permanent")
   void permanentErrors() {
