@@ -1,5 +1,6 @@
 package dev.llmworker.client;
 
+import dev.llmworker.provider.ProviderRoutes;
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.app.Main;
 import dev.llmworker.sqs.FifoIds;
@@ -63,7 +64,8 @@ public final class SubmitCommand extends ClientCommand implements Callable<Integ
       out.flush();
       Progress progress = new Progress(err(), "submit");
       SubmitTally tally = new SubmitTally(progress);
-      TaskLineCheck check = new TaskLineCheck(new TaskDecoder(cfg.provider().name(), providers), limit, provider,
+      TaskLineCheck check = new TaskLineCheck(new TaskDecoder(cfg.provider().name(), providers),
+          new ProviderRoutes(cfg.providers()), limit, provider,
           fifo, fifo ? groupBy : null);
       // within a FIFO group SQS keeps the order it receives messages in: one batch at a time keeps the file's
       int inFlight = fifo && groupBy != null ? 1 : IN_FLIGHT_BATCHES;

@@ -1,5 +1,6 @@
 package dev.llmworker.client;
 
+import dev.llmworker.provider.ProviderRoutes;
 import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.sqs.SqsText;
 import dev.llmworker.task.Task;
@@ -12,11 +13,12 @@ import java.util.Locale;
 
 /**
  * Decides whether one line of a submitted file can go to the tasks queue: the checks the workers make
- * ({@link TaskDecoder}, with the same providers), then what SQS would refuse (size, characters), a custom_id
+ * ({@link TaskDecoder}, with the same providers, and whether the provider a task goes to serves its endpoint), then what SQS would refuse (size, characters), a custom_id
  * already used in this file, and for FIFO queues the group. A rejection is a {@link TaskRejected} with a code.
  */
 final class TaskLineCheck {
   private final TaskDecoder decoder;
+  private final ProviderRoutes routes;
   private final MessageLimit limit;
   private final String providerOverride;
   private final boolean fifo;
@@ -28,8 +30,10 @@ final class TaskLineCheck {
    * @param groupBy          for FIFO queues: a field (dotted path) whose value is the message group; null for
    *                         one group per task (its custom_id)
    */
-  TaskLineCheck(TaskDecoder decoder, MessageLimit limit, String providerOverride, boolean fifo, String groupBy) {
+  TaskLineCheck(TaskDecoder decoder, ProviderRoutes routes, MessageLimit limit, String providerOverride,
+      boolean fifo, String groupBy) {
     this.decoder = decoder;
+    this.routes = routes;
     this.limit = limit;
     this.providerOverride = providerOverride;
     this.fifo = fifo;
@@ -42,6 +46,10 @@ final class TaskLineCheck {
     }
     String body = providerOverride == null ? line.text() : withProvider(line.text());
     Task task = decoder.decode(body);
+    String unsupported = routes.unsupported(task);
+    if (unsupported != null) {
+      throw new TaskRejected("unsupported_endpoint", unsupported, task.customId());
+    }
     int bad = SqsText.firstInvalid(body);
     if (bad >= 0) {
       throw new TaskRejected("bad_characters", String.format(Locale.ROOT, "character U+%04X at column %d is not "

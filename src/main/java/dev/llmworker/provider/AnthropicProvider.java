@@ -66,7 +66,7 @@ public final class AnthropicProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Task task, String model, String requestId, Usage usage) {
     StringBuilder text = new StringBuilder();
     JsonArray content = raw.getJsonArray("content", new JsonArray());
     for (Object block : content) {
@@ -74,14 +74,13 @@ public final class AnthropicProvider extends HttpProvider {
         text.append(b.getString("text", ""));
       }
     }
-    Usage usage = usage(raw);
-    return ChatBody.answer(endpoint, raw.getString("id", requestId), raw.getString("model", model), text.toString(),
+    return ChatBody.answer(task.endpoint(), raw.getString("id", requestId), raw.getString("model", model), text.toString(),
         ChatBody.finishReason(raw.getString("stop_reason")), usage.promptTokens(), usage.completionTokens());
   }
 
   /** Cached prompt tokens are prompt tokens too. */
   @Override
-  Usage usage(JsonObject raw) {
+  Usage usage(JsonObject raw, MultiMap headers) {
     JsonObject usage = raw.getJsonObject("usage");
     if (usage == null) {
       return Usage.NONE;

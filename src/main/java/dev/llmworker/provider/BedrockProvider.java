@@ -16,7 +16,8 @@ import io.vertx.ext.web.client.HttpResponse;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
- * AWS Bedrock Converse API ({@code POST /model/{modelId}/converse}), signed with SigV4 by the AWS SDK's signer
+ * AWS Bedrock: chat and Responses tasks on the Converse API ({@code POST /model/{modelId}/converse}), embeddings
+ * on {@code InvokeModel} ({@code POST /model/{modelId}/invoke}, see {@link BedrockEmbeddings}), signed with SigV4 by the AWS SDK's signer
  * using the default credentials chain: the same identity as SQS. The region comes from {@code provider.region}
  * (else {@code sqs.region}).
  */
@@ -39,7 +40,8 @@ public final class BedrockProvider extends HttpProvider {
 
   @Override
   String url(String model, Endpoint endpoint) {
-    return config.baseUrl() + "/model/" + pathSegment(model) + "/converse";
+    return config.baseUrl() + "/model/" + pathSegment(model) + (endpoint == Endpoint.EMBEDDINGS ? "/invoke"
+        : "/converse");
   }
 
   @Override
@@ -56,6 +58,9 @@ public final class BedrockProvider extends HttpProvider {
 
   @Override
   JsonObject requestBody(Task task, String model) {
+    if (task.endpoint() == Endpoint.EMBEDDINGS) {
+      return BedrockEmbeddings.request(task.body(), model);
+    }
     ChatBody chat = ChatBody.read(task);
     JsonArray messages = new JsonArray();
     chat.turns().forEach(t -> messages.add(new JsonObject().put("role", t.role())
@@ -84,7 +89,10 @@ public final class BedrockProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Task task, String model, String requestId, Usage usage) {
+    if (task.endpoint() == Endpoint.EMBEDDINGS) {
+      return BedrockEmbeddings.response(raw, task.body(), model, usage.promptTokens());
+    }
     StringBuilder text = new StringBuilder();
     JsonObject message = raw.getJsonObject("output", new JsonObject()).getJsonObject("message", new JsonObject());
     for (Object block : message.getJsonArray("content", new JsonArray())) {
@@ -92,13 +100,15 @@ public final class BedrockProvider extends HttpProvider {
         text.append(piece);
       }
     }
-    Usage usage = usage(raw);
-    return ChatBody.answer(endpoint, "bedrock-" + requestId, model, text.toString(),
+    return ChatBody.answer(task.endpoint(), "bedrock-" + requestId, model, text.toString(),
         ChatBody.finishReason(raw.getString("stopReason")), usage.promptTokens(), usage.completionTokens());
   }
 
   @Override
-  Usage usage(JsonObject raw) {
+  Usage usage(JsonObject raw, MultiMap headers) {
+    if (!raw.containsKey("output")) { // InvokeModel of an embedding model
+      return new Usage(BedrockEmbeddings.inputTokens(raw, headers), 0);
+    }
     JsonObject usage = raw.getJsonObject("usage");
     return usage == null ? Usage.NONE : new Usage(usage.getLong("inputTokens", 0L), usage.getLong("outputTokens", 0L));
   }

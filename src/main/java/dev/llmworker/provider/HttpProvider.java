@@ -69,10 +69,11 @@ abstract class HttpProvider implements LlmProvider {
   /** The request body in the provider's format; {@link IllegalArgumentException} if the task cannot be sent. */
   abstract JsonObject requestBody(Task task, String model);
 
-  /** The provider's success body in the OpenAI shape of the task's endpoint. */
-  abstract JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId);
+  /** The provider's success body in the OpenAI shape of the task's endpoint ({@code usage} as counted). */
+  abstract JsonObject toOpenAi(JsonObject raw, Task task, String model, String requestId, Usage usage);
 
-  abstract Usage usage(JsonObject raw);
+  /** The tokens the provider counted, from its body (and, for some, its headers). */
+  abstract Usage usage(JsonObject raw, MultiMap headers);
 
   abstract RateHeaders rateHeaders(MultiMap headers);
 
@@ -146,7 +147,7 @@ abstract class HttpProvider implements LlmProvider {
         .recover(e -> Future.failedFuture(e instanceof ProviderFailure ? e
             : new ProviderFailure(ProviderFailure.Kind.TRANSIENT, 0, -1,
                 "no answer from " + name() + ": " + TaskDecoder.clip(e.getMessage()))))
-        .compose(response -> classify(response, endpoint, model, (System.nanoTime() - start) / 1_000_000));
+        .compose(response -> classify(response, task, model, (System.nanoTime() - start) / 1_000_000));
   }
 
   private HttpRequest<Buffer> template(String model, Endpoint endpoint) {
@@ -161,8 +162,7 @@ abstract class HttpProvider implements LlmProvider {
     });
   }
 
-  private Future<ProviderReply> classify(HttpResponse<Buffer> response, Endpoint endpoint, String model,
-      long latencyMs) {
+  private Future<ProviderReply> classify(HttpResponse<Buffer> response, Task task, String model, long latencyMs) {
     int status = response.statusCode();
     RateHeaders limits = rateHeaders(response.headers());
     if (status / 100 != 2) {
@@ -180,9 +180,10 @@ abstract class HttpProvider implements LlmProvider {
           name() + " answered " + status + " with a body that is not a JSON object").withRateHeaders(limits));
     }
     String requestId = requestId(response);
-    JsonObject body = toOpenAi(raw, endpoint, model, requestId);
+    Usage usage = usage(raw, response.headers());
+    JsonObject body = toOpenAi(raw, task, model, requestId, usage);
     return Future.succeededFuture(new ProviderReply(name(), model, status, requestId, body, body == raw ? null : raw,
-        usage(raw), latencyMs, limits));
+        usage, latencyMs, limits));
   }
 
   /** The provider's own error message when it sent one, else the raw text; clipped to one short line. */

@@ -46,12 +46,12 @@ public class OpenAiProvider extends HttpProvider {
   }
 
   @Override
-  JsonObject toOpenAi(JsonObject raw, Endpoint endpoint, String model, String requestId) {
+  JsonObject toOpenAi(JsonObject raw, Task task, String model, String requestId, Usage usage) {
     return raw;
   }
 
   @Override
-  Usage usage(JsonObject raw) {
+  Usage usage(JsonObject raw, MultiMap headers) {
     return Usage.from(raw);
   }
 

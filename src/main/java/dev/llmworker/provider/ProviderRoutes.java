@@ -21,7 +21,7 @@ public final class ProviderRoutes {
       "openai", EnumSet.allOf(Endpoint.class),
       "azure", EnumSet.of(Endpoint.CHAT, Endpoint.COMPLETIONS, Endpoint.EMBEDDINGS, Endpoint.RESPONSES),
       "anthropic", EnumSet.of(Endpoint.CHAT, Endpoint.RESPONSES),
-      "bedrock", EnumSet.of(Endpoint.CHAT, Endpoint.RESPONSES));
+      "bedrock", EnumSet.of(Endpoint.CHAT, Endpoint.RESPONSES, Endpoint.EMBEDDINGS));
 
   private final Map<String, LlmwConfig.Provider> byName = new LinkedHashMap<>();
   private final String defaultName;
@@ -73,6 +73,21 @@ public final class ProviderRoutes {
     }
     List<String> serving = serving(endpoint);
     return serving.isEmpty() ? defaultName : serving.get(0);
+  }
+
+  /**
+   * Why the task cannot be served where it is routed (that provider's type has no such endpoint), or null. The
+   * same check runs in {@code submit} and in the workers, before any call.
+   */
+  public String unsupported(Task task) {
+    String name = route(task);
+    if (serves(name, task.endpoint())) {
+      return null;
+    }
+    List<String> serving = serving(task.endpoint());
+    return "provider " + name + " (" + byName.get(name).type() + ") does not serve " + task.endpoint().url
+        + (serving.isEmpty() ? "; no configured provider does"
+        : "; configured providers that do: " + serving + " (name one in the task's \"provider\")");
   }
 
   /** The provider first, then those of its fallbacks that serve {@code endpoint}, in order. */

@@ -78,10 +78,13 @@ final class TaskRunner {
       return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null,
           null));
     }
-    String provider = llm.routes().route(task);
-    if (!llm.routes().serves(provider, task.endpoint())) {
-      return Future.succeededFuture(unsupportedEndpoint(task, provider));
+    String unsupported = llm.routes().unsupported(task);
+    if (unsupported != null) {
+      LOG.warn("task {} refused: {}", task.customId(), unsupported);
+      return Future.succeededFuture(deadLetter(task.customId(), "unsupported_endpoint", unsupported, 0,
+          llm.routes().route(task), task.model()));
     }
+    String provider = llm.routes().route(task);
     List<String> chain = llm.routes().chain(provider, task.endpoint());
     long running = stats.running.started(task.customId(), chain.get(0), task.model());
     return attempt(new Attempt(task, chain, 0, 1, 0, 0, running, control))
@@ -201,16 +204,6 @@ final class TaskRunner {
   /** Tasks of this runner now waiting for a retry backoff to pass. */
   int backingOff() {
     return backingOff;
-  }
-
-  /** Refused before any call: the provider the task goes to cannot serve its endpoint. */
-  private TaskOutcome unsupportedEndpoint(Task task, String provider) {
-    List<String> serving = llm.routes().serving(task.endpoint());
-    String reason = "provider " + provider + " (" + providers.get(provider).config().type() + ") does not serve "
-        + task.endpoint().url + (serving.isEmpty() ? "; no configured provider does"
-        : "; configured providers that do: " + serving + " (name one in the task's \"provider\")");
-    LOG.warn("task {} refused: {}", task.customId(), reason);
-    return deadLetter(task.customId(), "unsupported_endpoint", reason, 0, provider, task.model());
   }
 
   private TaskOutcome deadLetter(String customId, String code, String reason, int attempts, String provider,
