@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
@@ -21,6 +22,17 @@ import picocli.CommandLine.Option;
     description = "Embedded SQS + the built-in LLM simulator + a feeder of sample tasks: see llm-worker work "
         + "with no account or key. Prints the dashboard URL.")
 final class DemoCommand implements Callable<Integer> {
+  /**
+   * USD per million tokens for the demo's models (OpenAI's list prices when this was written), so a newcomer sees
+   * what a run would cost; used when no {@code prices} are configured.
+   */
+  static final Map<String, LlmwConfig.Price> DEMO_PRICES = Map.of(
+      "gpt-4o-mini", new LlmwConfig.Price(0.15, 0.60),
+      "gpt-4.1-mini", new LlmwConfig.Price(0.40, 1.60),
+      "text-embedding-3-small", new LlmwConfig.Price(0.02, 0),
+      "gpt-3.5-turbo-instruct", new LlmwConfig.Price(1.50, 2.00),
+      "omni-moderation-latest", new LlmwConfig.Price(0, 0));
+
   @Mixin
   ConfigOption config;
 
@@ -55,7 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     LlmwConfig cfg = base
         .withSqs(base.sqs().embeddedOn(Ports.preferred(base.sqs().embeddedHost(), base.sqs().embeddedPort())))
         .withProvider(base.provider().local(sim.baseUrl()))
-        .withMonitor(demoMonitor(base.monitor()));
+        .withMonitor(demoMonitor(base.monitor()))
+        .withPrices(base.prices().isEmpty() ? DEMO_PRICES : base.prices());
     Node node = Node.start(vertx, cfg, EnumSet.allOf(Role.class), registry).await();
     System.out.println("llm-worker demo");
     System.out.println("  LLM simulator: " + sim.baseUrl() + " (" + latencyMs + " ms latency, error rate "
@@ -96,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
     if (tasks == 0) {
       int[] next = {0};
       vertx.setPeriodic(1000, id -> vertx.executeBlocking(() -> {
-        sender.send(next[0], 20, n -> SampleTasks.body("demo-", n));
+        sender.send(next[0], 20, n -> SampleTasks.mixed("demo-", n));
         next[0] += 20;
         fed.addAndGet(20);
         return null;
@@ -104,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
       return;
     }
     vertx.executeBlocking(() -> {
-      sender.send(0, tasks, n -> SampleTasks.body("demo-", n));
+      sender.send(0, tasks, n -> SampleTasks.mixed("demo-", n));
       fed.addAndGet(tasks);
       return null;
     }).onSuccess(v -> System.out.println("demo: enqueued " + tasks + " tasks"))

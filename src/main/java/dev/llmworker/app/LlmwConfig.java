@@ -27,6 +27,11 @@ public record LlmwConfig(
   }
 
 
+  public LlmwConfig withPrices(Map<String, Price> value) {
+    return new LlmwConfig(sqs, poller, worker, retry, providers, Map.copyOf(value), results, monitor, shutdown,
+        cluster);
+  }
+
   public LlmwConfig withSqs(Sqs value) {
     return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster);
   }

@@ -1,6 +1,8 @@
 package dev.llmworker.bench;
 
 import dev.llmworker.app.ConfigException;
+import dev.llmworker.task.Endpoint;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,6 +43,11 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Tokens per minute the simulator allows and llm-worker budgets for (default 0: no limit).")
   int tpm;
 
+  @Option(names = "--endpoint", paramLabel = "E", defaultValue = "chat",
+      description = "What the tasks ask for: chat, responses, embeddings (4 inputs each), completions or "
+          + "moderations (default ${DEFAULT-VALUE}).")
+  String endpoint;
+
   @Option(names = "--json", description = "Print the figures as one JSON object on the last line.")
   boolean json;
 
@@ -54,8 +61,11 @@ public final class BenchCommand implements Callable<Integer> {
     check("--worker-nodes", workerNodes, 0, 16);
     check("--rpm", rpm, 0, 100_000_000);
     check("--tpm", tpm, 0, 1_000_000_000);
+    Endpoint chosen = Arrays.stream(Endpoint.values()).filter(e -> e.label.equals(endpoint)).findFirst()
+        .orElseThrow(() -> new ConfigException("--endpoint", "one of " + Arrays.stream(Endpoint.values())
+            .map(e -> e.label).toList(), endpoint));
     BenchReport report = new BenchRunner(new BenchRunner.Options(tasks, latencyMs, concurrency, instances, warmup,
-        rpm, tpm, workerNodes), System.err).run();
+        rpm, tpm, workerNodes, chosen), System.err).run();
     System.out.println(report.summary());
     if (json) {
       System.out.println(report.toJson().encode());

@@ -27,7 +27,8 @@ public record BenchReport(
     int rpm,
     int tpm,
     long rateLimited429,
-    long tokensPerTask) {
+    long tokensPerTask,
+    String endpoint) {
 
   /** Tasks per second the rate limits allow, or infinity when there are none. */
   public double limit() {
@@ -56,6 +57,7 @@ public record BenchReport(
   public JsonObject toJson() {
     return new JsonObject()
         .put("tasks", tasks)
+        .put("endpoint", endpoint)
         .put("warmup_tasks", warmup)
         .put("seconds", round(seconds))
         .put("throughput", round(throughput()))
@@ -86,7 +88,7 @@ public record BenchReport(
 
   public String summary() {
     return String.format("""
-        bench: %d tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances%s)
+        bench: %d %s tasks measured after %d warm-up tasks, latency %d ms, concurrency %d (%d worker instances%s)
           time            %.2f s
           throughput      %.1f tasks/s (ideal %.1f, rate limit %s, efficiency %.3f, 429s %d)
           SQS calls/task  %.3f %s
@@ -94,7 +96,7 @@ public record BenchReport(
           CPU per task    %.2f ms (whole process: llm-worker + embedded SQS + simulator) %s
           peak RSS        %d MB
           over all tasks: lost %d, duplicate result lines %d, duplicate LLM calls %d, dead-lettered %d, simulator peak concurrency %d""",
-        tasks, warmup, latencyMs, concurrency, instances,
+        tasks, endpoint, warmup, latencyMs, concurrency, instances,
         workerNodes == 0 ? "" : " in each of " + workerNodes + " worker-only JVMs; CPU and RSS are the bench JVM's",
         seconds, throughput(), ideal(),
         Double.isInfinite(limit()) ? "none" : String.format("%.1f/s from rpm %d tpm %d", limit(), rpm, tpm),

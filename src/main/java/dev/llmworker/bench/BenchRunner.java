@@ -13,6 +13,7 @@ import dev.llmworker.sqs.EmbeddedSqs;
 import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.task.SampleTasks;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -38,7 +39,7 @@ public final class BenchRunner {
 
   /** {@code warmup} tasks are processed first and not measured (JIT compilation, connection pools). */
   public record Options(int tasks, int latencyMs, int concurrency, int instances, int warmup, int rpm, int tpm,
-      int workerNodes) {
+      int workerNodes, Endpoint endpoint) {
     int total() {
       return tasks + warmup;
     }
@@ -51,7 +52,7 @@ public final class BenchRunner {
       double perSecond = Math.min(rpm > 0 ? rpm / 60.0 : Double.MAX_VALUE,
           tpm > 0 ? tpm / 60.0 / SampleTasks.BUDGET_TOKENS : Double.MAX_VALUE);
       return new Options(tasks, latencyMs, concurrency, instances, (int) Math.min(warmup, perSecond * 10), rpm, tpm,
-          workerNodes);
+          workerNodes, endpoint);
     }
 
     /** Worker slots per instance: C split evenly over the nodes running workers and their instances. */
@@ -114,9 +115,11 @@ public final class BenchRunner {
 
   private void enqueue(SqsClients setup, QueueUrls queues) throws InterruptedException {
     long start = System.nanoTime();
-    new BulkSender(setup.operations(), queues.tasks()).send(0, options.total(), n -> SampleTasks.body(PREFIX, n));
-    progress.printf("bench: enqueued %d tasks (%d of them warm-up) in %.1f s%n", options.total(), options.warmup(),
-        (System.nanoTime() - start) / 1e9);
+    Endpoint endpoint = options.endpoint();
+    new BulkSender(setup.operations(), queues.tasks()).send(0, options.total(), n -> endpoint == Endpoint.CHAT
+        ? SampleTasks.body(PREFIX, n) : SampleTasks.body(PREFIX, n, endpoint));
+    progress.printf("bench: enqueued %d %s tasks (%d of them warm-up) in %.1f s%n", options.total(), endpoint.label,
+        options.warmup(), (System.nanoTime() - start) / 1e9);
   }
 
   private BenchReport process(Vertx vertx, PrometheusMeterRegistry registry, LlmwConfig config, LlmSimulator sim,
@@ -162,13 +165,14 @@ public final class BenchRunner {
         sqsCalls, byOperation, overhead.getValueAtPercentile(50), overhead.getValueAtPercentile(99), lost,
         lines - results.size(), sim.stats().duplicateIds(), cpuMs / options.tasks(), peakRssMb(),
         sim.stats().maxConcurrent(), deadLettered, cpuByThread, options.rpm(), options.tpm(),
-        sim.stats().statusCount(429) - rateLimitedBefore, budgetTokensPerTask(sim));
+        sim.stats().statusCount(429) - rateLimitedBefore, budgetTokensPerTask(sim), options.endpoint().label);
   }
 
   /** What a sample task really counted against tpm at the simulator: its prompt tokens plus max_tokens. */
-  private static long budgetTokensPerTask(LlmSimulator sim) {
+  private long budgetTokensPerTask(LlmSimulator sim) {
     long ok = Math.max(1, sim.stats().okCount());
-    return Math.round((double) sim.stats().promptTokens() / ok) + SampleTasks.MAX_TOKENS;
+    boolean outputs = options.endpoint() != Endpoint.EMBEDDINGS && options.endpoint() != Endpoint.MODERATIONS;
+    return Math.round((double) sim.stats().promptTokens() / ok) + (outputs ? SampleTasks.MAX_TOKENS : 0);
   }
 
   private void awaitSettled(NodeStats stats, int count) {
