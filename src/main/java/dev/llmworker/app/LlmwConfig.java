@@ -219,9 +219,27 @@ public record LlmwConfig(
    * port; {@code publicHost} empty = {@code host} (set it behind NAT / in containers: the address others reach).
    */
   public record Cluster(boolean enabled, String name, String configFile, String host, int port,
-      List<String> members, int eventBusPort, String publicHost) {
+      List<String> members, int eventBusPort, String publicHost, Tls tls) {
     public Cluster enable() {
-      return new Cluster(true, name, configFile, host, port, members, eventBusPort, publicHost);
+      return new Cluster(true, name, configFile, host, port, members, eventBusPort, publicHost, tls);
+    }
+  }
+
+  /**
+   * Mutual TLS on the clustered event bus: this node's key and certificate (PEM {@code keyFile} + {@code certFile},
+   * or a PKCS#12 {@code keyStore} whose password is in the environment variable {@code keyStorePasswordEnv}), and
+   * the CA that signs every node's certificate ({@code caFile}). All empty = off. The files are read and checked by
+   * {@link ClusterTls} when the node joins.
+   */
+  public record Tls(String keyFile, String certFile, String caFile, String keyStore, String keyStorePasswordEnv) {
+    public static final Tls OFF = new Tls("", "", "", "", "");
+
+    public boolean enabled() {
+      return !(keyFile + certFile + caFile + keyStore + keyStorePasswordEnv).isEmpty();
+    }
+
+    public boolean keyStoreForm() {
+      return !keyStore.isEmpty();
     }
   }
 
@@ -278,9 +296,52 @@ public record LlmwConfig(
         r.integer("cluster.port", 1, 65_535),
         r.hostPorts("cluster.members"),
         r.integer("cluster.eventBusPort", 0, 65_535),
-        r.string("cluster.publicHost"));
+        r.string("cluster.publicHost"),
+        tls(r));
     return coherent(new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown,
         cluster));
+  }
+
+  /**
+   * {@code cluster.tls}: off when every key is empty; otherwise the CA and exactly one of the two forms of this
+   * node's key and certificate, complete.
+   */
+  private static Tls tls(ConfigReader r) {
+    Tls tls = new Tls(r.string("cluster.tls.keyFile"), r.string("cluster.tls.certFile"),
+        r.string("cluster.tls.caFile"), r.string("cluster.tls.keyStore"),
+        r.string("cluster.tls.keyStorePasswordEnv"));
+    if (!tls.enabled()) {
+      return Tls.OFF;
+    }
+    String pem = "PEM files: keyFile and certFile";
+    String p12 = "a PKCS#12 keyStore with keyStorePasswordEnv";
+    boolean anyPem = !tls.keyFile().isEmpty() || !tls.certFile().isEmpty();
+    boolean anyP12 = !tls.keyStore().isEmpty() || !tls.keyStorePasswordEnv().isEmpty();
+    if (anyPem && anyP12) {
+      throw new ConfigException("cluster.tls: expected this node's key and certificate in one form, either " + pem
+          + ", or " + p12 + "; got both (keyFile/certFile and keyStore/keyStorePasswordEnv)");
+    }
+    if (tls.caFile().isEmpty()) {
+      throw new ConfigException("cluster.tls.caFile", "the PEM file of the CA that signs every node's certificate "
+          + "(TLS is on because other cluster.tls keys are set)", "");
+    }
+    if (!anyPem && !anyP12) {
+      throw new ConfigException("cluster.tls: caFile alone is not enough: expected this node's key and certificate "
+          + "too, as " + pem + ", or " + p12);
+    }
+    requireAlongside(tls.keyFile(), "cluster.tls.keyFile", "the PEM file of this node's private key", anyPem);
+    requireAlongside(tls.certFile(), "cluster.tls.certFile", "the PEM file of this node's certificate", anyPem);
+    requireAlongside(tls.keyStore(), "cluster.tls.keyStore", "the PKCS#12 file of this node's key and certificate",
+        anyP12);
+    requireAlongside(tls.keyStorePasswordEnv(), "cluster.tls.keyStorePasswordEnv",
+        "the name of the environment variable holding the key store's password", anyP12);
+    return tls;
+  }
+
+  private static void requireAlongside(String value, String key, String expected, boolean formChosen) {
+    if (formChosen && value.isEmpty()) {
+      throw new ConfigException(key, expected + " (the other keys of its form are set)", value);
+    }
   }
 
   /** The longest one provider call may take: the largest {@code requestTimeoutSeconds} of any provider. */

@@ -255,6 +255,8 @@ public final class Node {
       LlmwConfig.Cluster c = config.cluster();
       lines.add("cluster: " + c.name() + " (Hazelcast on " + c.host() + ":" + c.port() + ", members "
           + (c.members().isEmpty() ? "from " + c.configFile() : c.members()) + ")");
+      String open = ClusterTls.openWarning(c) == null ? " (loopback only)" : ", open to whoever reaches it";
+      lines.add("event bus: " + (c.tls().enabled() ? "mutual TLS (cluster.tls)" : "no TLS" + open));
     }
     if (queues != null) {
       lines.add("SQS: " + (sqsEndpoint().isEmpty() ? "AWS (" + config.sqs().region() + ")" : sqsEndpoint())

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates the Vert.x instance of a node, reporting its own metrics (and the JVM's) to the node's registry; with
@@ -27,6 +29,9 @@ public final class Vertxes {
   /** The file shipped in the jar, used when {@code cluster.configFile} is the default and not on disk. */
   static final String DEFAULT_CLUSTER_FILE = "cluster/cluster.xml";
   private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  /** Hazelcast's property: listen on every interface (its default) or only on the chosen one. */
+  static final String BIND_ANY = "hazelcast.socket.bind.any";
+  private static final Logger LOG = LoggerFactory.getLogger(Vertxes.class);
 
   private Vertxes() {}
 
@@ -51,11 +56,29 @@ public final class Vertxes {
   /** Joins (or forms) the cluster; fails with the reason when the Hazelcast file is unusable or the join fails. */
   public static Future<Vertx> createClustered(PrometheusMeterRegistry registry, LlmwConfig.Cluster cluster) {
     Config hz = hazelcast(cluster);
-    String advertised = cluster.publicHost().isEmpty() ? null : cluster.publicHost();
-    VertxOptions options = options().setEventBusOptions(new EventBusOptions().setHost(cluster.host())
-        .setPort(cluster.eventBusPort()).setClusterPublicHost(advertised));
+    VertxOptions options = options().setEventBusOptions(eventBus(cluster));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(registry))
         .withClusterManager(new HazelcastClusterManager(hz)).buildClustered();
+  }
+
+  /**
+   * The event bus's address and, with {@code cluster.tls}, its mutual TLS (the files are checked here, before the
+   * node joins); logs which, and warns when a non-loopback address is open to anyone.
+   */
+  static EventBusOptions eventBus(LlmwConfig.Cluster cluster) {
+    String advertised = cluster.publicHost().isEmpty() ? null : cluster.publicHost();
+    EventBusOptions options = new EventBusOptions().setHost(cluster.host()).setPort(cluster.eventBusPort())
+        .setClusterPublicHost(advertised);
+    if (!cluster.tls().enabled()) {
+      String warning = ClusterTls.openWarning(cluster);
+      if (warning != null) {
+        LOG.warn(warning);
+      }
+      return options;
+    }
+    ClusterTls tls = ClusterTls.load(cluster.tls(), System::getenv);
+    LOG.info("cluster event bus: {}", tls.description());
+    return tls.applyTo(options);
   }
 
   public static VertxOptions options() {
@@ -71,6 +94,8 @@ public final class Vertxes {
     NetworkConfig network = hz.getNetworkConfig().setPort(cluster.port());
     if (IPV4.matcher(cluster.host()).matches() && !cluster.host().equals("0.0.0.0")) {
       network.getInterfaces().setEnabled(true).clear().addInterface(cluster.host());
+      // without it Hazelcast listens on every interface and only advertises this one
+      hz.setProperty(BIND_ANY, "false");
     } else {
       network.getInterfaces().setEnabled(false); // a host name or 0.0.0.0: Hazelcast picks the interface
     }

@@ -36,7 +36,8 @@ final class WorkerNodes implements AutoCloseable {
   /** The bench's own (poller) node in this cluster, from the default settings. */
   LlmwConfig.Cluster benchNode(JsonObject defaults) {
     LlmwConfig.Cluster base = LlmwConfig.parse(defaults).cluster();
-    return new LlmwConfig.Cluster(true, cluster, base.configFile(), "127.0.0.1", ports.get(0), members(), 0, "");
+    return new LlmwConfig.Cluster(true, cluster, base.configFile(), "127.0.0.1", ports.get(0), members(), 0, "",
+        base.tls());
   }
 
   /** {@code members} as {@code cluster.members} wants them. */

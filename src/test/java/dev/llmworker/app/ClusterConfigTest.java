@@ -2,6 +2,7 @@ package dev.llmworker.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +39,20 @@ class ClusterConfigTest {
     assertEquals(List.of("10.1.2.3"), List.copyOf(custom.getNetworkConfig().getInterfaces().getInterfaces()));
     assertEquals(List.of("10.1.2.3:6000", "10.1.2.4:6000"),
         custom.getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+  }
+
+  @Test
+  @DisplayName("Hazelcast listens only on cluster.host when it is an IP address (loopback by default); a host name "
+      + "or 0.0.0.0 leaves it on every interface")
+  void hazelcastBindsTheClusterInterface() {
+    assertEquals("false", Vertxes.hazelcast(cluster(new JsonObject())).getProperty(Vertxes.BIND_ANY));
+    assertEquals("false", Vertxes.hazelcast(cluster(new JsonObject().put("host", "10.1.2.3")))
+        .getProperty(Vertxes.BIND_ANY));
+    for (String any : List.of("0.0.0.0", "node-1.internal")) {
+      Config hz = Vertxes.hazelcast(cluster(new JsonObject().put("host", any)));
+      assertNull(hz.getProperty(Vertxes.BIND_ANY), any);
+      assertFalse(hz.getNetworkConfig().getInterfaces().isEnabled(), any);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.llmworker.support;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -29,15 +30,39 @@ public final class JarProcess implements AutoCloseable {
   }
 
   public static JarProcess start(Map<String, String> env, String... args) throws IOException {
+    return launch(env, List.of("-jar", JAR.toString()), args);
+  }
+
+  /**
+   * A main class of the test tree, run on the fat jar's classpath plus the test classes: a test double that joins
+   * the cluster like a real node.
+   */
+  public static JarProcess startMain(Map<String, String> env, Class<?> main, String... args) throws IOException {
+    String classpath = JAR + File.pathSeparator + Path.of("target", "test-classes");
+    return launch(env, List.of("-cp", classpath, main.getName()), args);
+  }
+
+  private static JarProcess launch(Map<String, String> env, List<String> java, String... args) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing: run the integration tests with mvn verify");
     }
-    List<String> command = new java.util.ArrayList<>(List.of(javaBin(), "-jar", JAR.toString()));
+    List<String> command = new java.util.ArrayList<>(List.of(javaBin()));
+    command.addAll(java);
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().keySet().removeIf(k -> k.startsWith("LLMW_"));
     builder.environment().putAll(env);
     return new JarProcess(builder.start());
+  }
+
+  /** One line to the process's standard input. */
+  public void send(String line) {
+    try {
+      process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      process.getOutputStream().flush();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write to process " + pid() + ":\n" + output(), e);
+    }
   }
 
   private static String javaBin() {
