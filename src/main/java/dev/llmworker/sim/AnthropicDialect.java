@@ -1,15 +1,13 @@
 package dev.llmworker.sim;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 
-/** Anthropic's {@code POST /v1/messages}; the body rules are in {@link AnthropicRequest}. */
+/** Anthropic's API ({@code x-api-key}, {@code anthropic-version}); its one endpoint is {@link AnthropicMessages}. */
 final class AnthropicDialect implements Dialect {
   static final String VERSION = "anthropic-version";
   static final String REQUEST_ID = "request-id";
@@ -37,30 +35,10 @@ final class AnthropicDialect implements Dialect {
     return Dialect.sameSecret(apiKey, given) ? null : new Refusal(401, Kind.AUTHENTICATION, "invalid x-api-key");
   }
 
-  @Override
-  public ChatRequest parse(RoutingContext ctx, Buffer body) {
-    return AnthropicRequest.parse(body);
-  }
-
   /** Anthropic reports overload as its own 529 where other providers say 503. */
   @Override
   public int wireStatus(int status) {
     return status == 503 ? OVERLOADED : status;
-  }
-
-  @Override
-  public JsonObject successBody(ChatRequest request, String tag, long latencyMs) {
-    return new JsonObject()
-        .put("id", "msg_sim_" + tag)
-        .put("type", "message")
-        .put("role", "assistant")
-        .put("model", request.model())
-        .put("content", new JsonArray().add(new JsonObject().put("type", "text").put("text", request.answer())))
-        .put("stop_reason", "end_turn")
-        .putNull("stop_sequence")
-        .put("usage", new JsonObject()
-            .put("input_tokens", request.promptTokens())
-            .put("output_tokens", request.completionTokens()));
   }
 
   @Override

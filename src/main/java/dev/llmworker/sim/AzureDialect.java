@@ -1,28 +1,42 @@
 package dev.llmworker.sim;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
 /**
- * Azure OpenAI's {@code POST /openai/deployments/{deployment}/chat/completions?api-version=...}: OpenAI's body
- * and errors, but the deployment names the model, the key travels in {@code api-key}, and the gateway answers
- * a missing api-version with a bare 404 before any OpenAI code runs.
+ * Azure OpenAI: OpenAI's bodies and errors, but the key travels in {@code api-key}. On the deployment paths
+ * ({@code /openai/deployments/{deployment}/chat/completions?api-version=...}, also {@code /completions} and
+ * {@code /embeddings}) the deployment names the model and the gateway answers a missing api-version with a bare 404
+ * before any OpenAI code runs; on the v1 path ({@code /openai/v1/responses}) the body names the model and no
+ * api-version is needed.
  */
 final class AzureDialect extends OpenAiDialect {
   static final String DEPLOYMENT = "deployment";
   static final Pattern API_VERSION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}(-preview)?");
 
-  AzureDialect(String apiKey) {
+  private final boolean needsApiVersion;
+
+  /** The dialect of the deployment paths, which need an api-version. */
+  static AzureDialect deployments(String apiKey) {
+    return new AzureDialect(apiKey, true);
+  }
+
+  /** The dialect of the {@code /openai/v1/} paths. */
+  static AzureDialect v1(String apiKey) {
+    return new AzureDialect(apiKey, false);
+  }
+
+  private AzureDialect(String apiKey, boolean needsApiVersion) {
     super(apiKey);
+    this.needsApiVersion = needsApiVersion;
   }
 
   @Override
   public Refusal check(RoutingContext ctx) {
     String version = ctx.request().getParam("api-version");
-    if (version == null || !API_VERSION.matcher(version).matches()) {
+    if (needsApiVersion && (version == null || !API_VERSION.matcher(version).matches())) {
       return new Refusal(404, Kind.NOT_FOUND, "Resource not found");
     }
     if (!apiKey.isEmpty() && !Dialect.sameSecret(apiKey, Dialect.header(ctx, "api-key"))) {
@@ -33,10 +47,10 @@ final class AzureDialect extends OpenAiDialect {
     return null;
   }
 
-  /** The body's "model" is optional and ignored: Azure serves whatever the deployment runs. */
+  /** On a deployment path the body's "model" is optional and ignored: Azure serves what the deployment runs. */
   @Override
-  public ChatRequest parse(RoutingContext ctx, Buffer body) {
-    return ChatRequest.parse(body).withModel(ctx.pathParam(DEPLOYMENT));
+  public String routeModel(RoutingContext ctx) {
+    return ctx.pathParam(DEPLOYMENT);
   }
 
   @Override

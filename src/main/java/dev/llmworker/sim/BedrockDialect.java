@@ -1,16 +1,15 @@
 package dev.llmworker.sim;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 
 /**
- * AWS Bedrock's {@code POST /model/{modelId}/converse}; the body rules are in {@link BedrockRequest}. Checks only
+ * AWS Bedrock Runtime ({@code /model/{modelId}/converse}: {@link BedrockConverse}; {@code /model/{modelId}/invoke}:
+ * {@link BedrockInvoke}). Checks only
  * that a SigV4 signature is present (verifying it would need the client's secret), ignores the simulator's API
  * key, and sends no rate-limit or retry headers, as Bedrock doesn't: its clients must back off on 429s alone.
  */
@@ -31,28 +30,14 @@ final class BedrockDialect implements Dialect {
 
   /** The route decodes the model id, so {@code anthropic.claude-v2%3A1} arrives as {@code anthropic.claude-v2:1}. */
   @Override
-  public ChatRequest parse(RoutingContext ctx, Buffer body) {
-    return BedrockRequest.parse(body, ctx.pathParam(MODEL_ID));
+  public String routeModel(RoutingContext ctx) {
+    return ctx.pathParam(MODEL_ID);
   }
 
   /** Bedrock has no 504: a model that runs too long is its ModelTimeoutException, a 408. */
   @Override
   public int wireStatus(int status) {
     return status == 504 ? 408 : status;
-  }
-
-  @Override
-  public JsonObject successBody(ChatRequest request, String tag, long latencyMs) {
-    JsonObject message = new JsonObject().put("role", "assistant")
-        .put("content", new JsonArray().add(new JsonObject().put("text", request.answer())));
-    return new JsonObject()
-        .put("output", new JsonObject().put("message", message))
-        .put("stopReason", "end_turn")
-        .put("usage", new JsonObject()
-            .put("inputTokens", request.promptTokens())
-            .put("outputTokens", request.completionTokens())
-            .put("totalTokens", request.promptTokens() + request.completionTokens()))
-        .put("metrics", new JsonObject().put("latencyMs", latencyMs));
   }
 
   @Override

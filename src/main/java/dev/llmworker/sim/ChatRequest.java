@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * @param budgetTokens     what the request counts against tpm: prompt + max_tokens (16 when absent)
  */
 record ChatRequest(String model, int promptTokens, int completionTokens, long budgetTokens, String lastUserText,
-    Directives directives) {
+    Directives directives) implements SimRequest {
   static final String DEFAULT_MODEL = "sim-1";
   static final int DEFAULT_MAX_TOKENS = 16;
   static final int CHARS_PER_TOKEN = 4;
@@ -62,15 +62,41 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
 
     /** The request, with {@code maxTokens} as asked for (at least 1). */
     ChatRequest request(String model, long maxTokens) {
-      int prompt = (int) Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
+      int prompt = tokens(chars);
       int completion = (int) Math.max(1, Math.min(maxTokens, DEFAULT_MAX_TOKENS));
       return new ChatRequest(model, prompt, completion, prompt + maxTokens, lastUser, directives);
     }
   }
 
+  /** The simulator's token count of a text of {@code chars} characters: ceil(chars / 4), at least 1. */
+  static int tokens(long chars) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN));
+  }
+
+  /**
+   * A generated text as an endpoint that honours its output limit reports it (completions, Responses).
+   *
+   * @param cut true when the limit cut the text short
+   */
+  record Output(String text, int tokens, boolean cut) {
+    /** {@code text} as generated under a limit of {@code maxTokens}: cut to that many tokens' characters if longer. */
+    static Output of(String text, long maxTokens) {
+      int natural = ChatRequest.tokens(text.length());
+      if (natural <= maxTokens) {
+        return new Output(text, natural, false);
+      }
+      return new Output(prefix(text, (int) maxTokens * CHARS_PER_TOKEN), (int) maxTokens, true);
+    }
+  }
+
   /** A deterministic answer, so callers can check they got the reply to their own prompt. */
   String answer() {
-    String answer = "Simulated answer to: " + quote(lastUserText);
+    return answerTo(lastUserText, directives);
+  }
+
+  /** The answer to {@code userText}: it quotes the text's start, padded to the answer_chars directive if set. */
+  static String answerTo(String userText, Directives directives) {
+    String answer = "Simulated answer to: " + quote(userText);
     int length = directives.answerChars();
     if (length <= answer.length()) {
       return answer;
@@ -84,7 +110,12 @@ record ChatRequest(String model, int promptTokens, int completionTokens, long bu
 
   /** The first 40 characters, never half of a surrogate pair (an emoji): JSON cannot carry half of one. */
   static String quote(String text) {
-    int end = Math.min(40, text.length());
+    return prefix(text, 40);
+  }
+
+  /** The first {@code length} characters, one fewer if the last would be half of a surrogate pair. */
+  static String prefix(String text, int length) {
+    int end = Math.min(length, text.length());
     if (end > 0 && end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
       end--;
     }

@@ -1,15 +1,14 @@
 package dev.llmworker.sim;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * One provider's wire format. {@link ChatCompletionHandler} owns everything that must behave the same whatever
- * the format (limits, chance, directives, timing, stats); a dialect only translates, so a client contract test
- * sees the same simulated world through each provider's shape.
+ * How one provider talks, whatever the endpoint: credentials, the model in the URL, error bodies, status names
+ * and rate-limit headers. {@link SimulatedCallHandler} owns everything that must behave the same whatever the
+ * format (limits, chance, directives, timing, stats) and an {@link Operation} the endpoint's bodies; a dialect only
+ * translates, so a client contract test sees the same simulated world through each provider's shape.
  */
 interface Dialect {
   /** What went wrong, in provider-neutral terms; each dialect picks its own error type names from it. */
@@ -32,19 +31,15 @@ interface Dialect {
   /** Headers, path and query checks (credentials, required versions); null when the request may go on. */
   Refusal check(RoutingContext ctx);
 
-  /** Reads the body; throws {@link IllegalArgumentException} with a message fit for the provider's 400. */
-  ChatRequest parse(RoutingContext ctx, Buffer body);
+  /** The model the URL names (an Azure deployment, a Bedrock model id), or null when the body names it. */
+  default String routeModel(RoutingContext ctx) {
+    return null;
+  }
 
   /** The status this provider sends for a simulated one, e.g. Anthropic says 529 where others say 503. */
   default int wireStatus(int status) {
     return status;
   }
-
-  /**
-   * The answer's body. {@code tag} makes its ids unique: the answer's sequence number, or "cut" for the body of a
-   * simulated truncation, so a test can tell the two apart.
-   */
-  JsonObject successBody(ChatRequest request, String tag, long latencyMs);
 
   /** Headers of a success, such as the provider's request id. */
   void putSuccessHeaders(MultiMap headers, String tag);

@@ -45,7 +45,7 @@ public final class LlmSimulator {
     return verticle.stats();
   }
 
-  /** The last 1000 chat requests of every dialect, oldest first, as received. */
+  /** The last 1000 requests of every dialect and endpoint, oldest first, as received. */
   public List<RecordedRequest> requests() {
     return verticle.requests().snapshot();
   }

@@ -1,14 +1,10 @@
 package dev.llmworker.sim;
 
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** OpenAI's {@code POST /v1/chat/completions}: the simulator's original format, and the base of Azure's. */
+/** OpenAI's API ({@code /v1/...} with a Bearer key): the simulator's original dialect, and the base of Azure's. */
 class OpenAiDialect implements Dialect {
   static final String REQUEST_ID = "x-request-id";
 
@@ -32,30 +28,6 @@ class OpenAiDialect implements Dialect {
     String given = authorization.startsWith("Bearer ") ? authorization.substring("Bearer ".length()) : null;
     return Dialect.sameSecret(apiKey, given) ? null
         : new Refusal(401, Kind.AUTHENTICATION, "Incorrect API key provided.");
-  }
-
-  @Override
-  public ChatRequest parse(RoutingContext ctx, Buffer body) {
-    return ChatRequest.parse(body);
-  }
-
-  @Override
-  public JsonObject successBody(ChatRequest request, String tag, long latencyMs) {
-    JsonObject usage = new JsonObject()
-        .put("prompt_tokens", request.promptTokens())
-        .put("completion_tokens", request.completionTokens())
-        .put("total_tokens", request.promptTokens() + request.completionTokens());
-    JsonObject choice = new JsonObject()
-        .put("index", 0)
-        .put("message", new JsonObject().put("role", "assistant").put("content", request.answer()))
-        .put("finish_reason", "stop");
-    return new JsonObject()
-        .put("id", "chatcmpl-" + tag)
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", request.model())
-        .put("choices", new JsonArray().add(choice))
-        .put("usage", usage);
   }
 
   @Override

@@ -4,8 +4,8 @@ import io.vertx.core.MultiMap;
 import java.util.Map;
 
 /**
- * One chat request as it reached the simulator, for contract tests that check what a provider client really put
- * on the wire. See {@link LlmSimulator#requests()}.
+ * One request as it reached the simulator (any dialect and endpoint), for contract tests that check what a
+ * provider client really put on the wire. See {@link LlmSimulator#requests()}.
  *
  * @param method     HTTP method, e.g. {@code POST}
  * @param path       the path as received, still percent-encoded (e.g. {@code /model/a%3Ab/converse}), so a test

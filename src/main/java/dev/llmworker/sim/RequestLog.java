@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The last {@link #CAPACITY} chat requests. Written by the simulator's event loop and read by tests on their own
- * threads, hence synchronized; bounded so a long bench run cannot grow it without limit.
+ * The last {@link #CAPACITY} requests, whatever their endpoint. Written by the simulator's event loop and read by
+ * tests on their own threads, hence synchronized; bounded so a long bench run cannot grow it without limit.
  */
 final class RequestLog {
   static final int CAPACITY = 1000;

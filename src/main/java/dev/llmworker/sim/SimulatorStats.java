@@ -1,8 +1,10 @@
 package dev.llmworker.sim;
 
+import dev.llmworker.task.Endpoint;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,11 @@ import java.util.TreeMap;
  */
 public final class SimulatorStats {
   static final int DUPLICATE_SAMPLE_SIZE = 20;
+  /** Slots of the counts kept per endpoint. */
+  private static final int REQUESTS = 0;
+  private static final int OK = 1;
+  private static final int PROMPT = 2;
+  private static final int COMPLETION = 3;
 
   private long requests;
   private long ok;
@@ -27,16 +34,22 @@ public final class SimulatorStats {
   private int duplicateIds;
   private long truncated;
   private final List<String> duplicateSample = new ArrayList<>();
+  private final Map<Endpoint, long[]> byEndpoint = new EnumMap<>(Endpoint.class);
 
-  /** A chat request arrived; returns how many requests (this one included) carried {@code id}. */
-  synchronized int received(String id) {
+  /** A request arrived; returns how many requests (this one included) carried {@code id}. */
+  synchronized int received(String id, Endpoint endpoint) {
     requests++;
+    counts(endpoint)[REQUESTS]++;
     inFlight++;
     maxConcurrent = Math.max(maxConcurrent, inFlight);
     return callsById.merge(id, 1, Integer::sum);
   }
 
-  /** A chat request got its answer, or its client left. */
+  private long[] counts(Endpoint endpoint) {
+    return byEndpoint.computeIfAbsent(endpoint, e -> new long[4]);
+  }
+
+  /** A request got its answer, or its client left. */
   synchronized void finished() {
     inFlight--;
   }
@@ -55,11 +68,15 @@ public final class SimulatorStats {
     return truncated;
   }
 
-  synchronized void succeeded(String id, int prompt, int completion) {
+  synchronized void succeeded(String id, Endpoint endpoint, int prompt, int completion) {
     answered(200);
     ok++;
     promptTokens += prompt;
     completionTokens += completion;
+    long[] counts = counts(endpoint);
+    counts[OK]++;
+    counts[PROMPT] += prompt;
+    counts[COMPLETION] += completion;
     if (oksById.merge(id, 1, Integer::sum) == 2) {
       duplicateIds++;
       if (duplicateSample.size() < DUPLICATE_SAMPLE_SIZE) {
@@ -81,6 +98,7 @@ public final class SimulatorStats {
     duplicateIds = 0;
     truncated = 0;
     duplicateSample.clear();
+    byEndpoint.clear();
   }
 
   public synchronized long requests() {
@@ -135,6 +153,16 @@ public final class SimulatorStats {
     return completionTokens;
   }
 
+  /** Requests received for this endpoint (Anthropic Messages and Bedrock Converse count as chat). */
+  public synchronized long requestsFor(Endpoint endpoint) {
+    return byEndpoint.getOrDefault(endpoint, new long[4])[REQUESTS];
+  }
+
+  /** 200s with a whole answer sent for this endpoint. */
+  public synchronized long okCountFor(Endpoint endpoint) {
+    return byEndpoint.getOrDefault(endpoint, new long[4])[OK];
+  }
+
   public synchronized JsonObject toJson() {
     JsonObject statuses = new JsonObject();
     statusCounts.forEach((status, count) -> statuses.put(String.valueOf(status), count));
@@ -149,6 +177,18 @@ public final class SimulatorStats {
         .put("duplicate_id_sample", new JsonArray(new ArrayList<>(duplicateSample)))
         .put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)
-        .put("truncated", truncated);
+        .put("truncated", truncated)
+        .put("by_endpoint", byEndpointJson());
+  }
+
+  /** {@code {"embeddings":{"requests","ok","prompt_tokens","completion_tokens"}, ...}}, the endpoints seen only. */
+  private JsonObject byEndpointJson() {
+    JsonObject json = new JsonObject();
+    byEndpoint.forEach((endpoint, counts) -> json.put(endpoint.label, new JsonObject()
+        .put("requests", counts[REQUESTS])
+        .put("ok", counts[OK])
+        .put("prompt_tokens", counts[PROMPT])
+        .put("completion_tokens", counts[COMPLETION])));
+    return json;
   }
 }

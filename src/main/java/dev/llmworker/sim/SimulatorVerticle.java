@@ -9,19 +9,26 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 
 /**
- * An LLM endpoint that answers from timers, for tests, the demo and the bench. Speaks OpenAI, Azure OpenAI,
- * Anthropic Messages and Bedrock Converse over one shared rate limit. Configured by
+ * An LLM endpoint that answers from timers, for tests, the demo and the bench. Speaks OpenAI (chat, Responses,
+ * embeddings, legacy completions, moderations), Azure OpenAI (all of those but moderations), Anthropic Messages and
+ * Bedrock (Converse; InvokeModel for Titan and Cohere embeddings) over one shared rate limit. Configured by
  * {@link SimulatorOptions#toJson()} as deployment config. Use it through {@link LlmSimulator}.
  */
 public final class SimulatorVerticle extends VerticleBase {
   static final long MAX_BODY_BYTES = 4L * 1024 * 1024;
   static final String MODEL_ID = ChatRequest.DEFAULT_MODEL;
+  /** What {@code GET /v1/models} lists; any other name works too. */
+  static final List<String> MODELS = List.of(MODEL_ID, "text-embedding-3-small", "text-embedding-3-large",
+      Moderations.DEFAULT_MODEL);
+  private static final String AZURE_DEPLOYMENT = "/openai/deployments/:" + AzureDialect.DEPLOYMENT;
+  private static final String BEDROCK_MODEL = "/model/:" + BedrockDialect.MODEL_ID;
 
   private final SimulatorStats stats = new SimulatorStats();
   private final RequestLog requests = new RequestLog();
-  private ChatCompletionHandler chat;
+  private SimulatedCallHandler calls;
   private HttpServer server;
 
   @Override
@@ -32,7 +39,7 @@ public final class SimulatorVerticle extends VerticleBase {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalArgumentException("LLM simulator: " + e.getMessage(), e));
     }
-    chat = new ChatCompletionHandler(vertx, options, stats, requests);
+    calls = new SimulatedCallHandler(vertx, options, stats, requests);
     server = vertx.createHttpServer(new HttpServerOptions()
             .setHost(options.host())
             .setPort(options.port())
@@ -61,16 +68,26 @@ public final class SimulatorVerticle extends VerticleBase {
 
   /** Takes effect for the requests that arrive from now on; callable from any thread. */
   void setFaults(FaultRates faults) {
-    chat.setFaults(faults);
+    calls.setFaults(faults);
   }
 
   private Router router(String apiKey) {
     Router router = Router.router(vertx);
-    chatRoute(router, "/v1/chat/completions", new OpenAiDialect(apiKey));
-    chatRoute(router, "/openai/deployments/:" + AzureDialect.DEPLOYMENT + "/chat/completions",
-        new AzureDialect(apiKey));
-    chatRoute(router, "/v1/messages", new AnthropicDialect(apiKey));
-    chatRoute(router, "/model/:" + BedrockDialect.MODEL_ID + "/converse", new BedrockDialect());
+    OpenAiDialect openAi = new OpenAiDialect(apiKey);
+    route(router, "/v1/chat/completions", openAi, new ChatCompletions());
+    route(router, "/v1/responses", openAi, new Responses());
+    route(router, "/v1/embeddings", openAi, new OpenAiEmbeddings());
+    route(router, "/v1/completions", openAi, new TextCompletions());
+    route(router, "/v1/moderations", openAi, new Moderations());
+    AzureDialect azure = AzureDialect.deployments(apiKey);
+    route(router, AZURE_DEPLOYMENT + "/chat/completions", azure, new ChatCompletions());
+    route(router, AZURE_DEPLOYMENT + "/completions", azure, new TextCompletions());
+    route(router, AZURE_DEPLOYMENT + "/embeddings", azure, new OpenAiEmbeddings());
+    route(router, "/openai/v1/responses", AzureDialect.v1(apiKey), new Responses());
+    route(router, "/v1/messages", new AnthropicDialect(apiKey), new AnthropicMessages());
+    BedrockDialect bedrock = new BedrockDialect();
+    route(router, BEDROCK_MODEL + "/converse", bedrock, new BedrockConverse());
+    route(router, BEDROCK_MODEL + "/invoke", bedrock, new BedrockInvoke());
     router.get("/v1/models").handler(this::models);
     router.get("/stats").handler(ctx -> ctx.json(stats.toJson()));
     router.post("/stats/reset").handler(this::reset);
@@ -81,16 +98,16 @@ public final class SimulatorVerticle extends VerticleBase {
     return router;
   }
 
-  private void chatRoute(Router router, String path, Dialect dialect) {
+  private <R extends SimRequest> void route(Router router, String path, Dialect dialect, Operation<R> operation) {
     router.post(path)
         .handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES))
-        .handler(chat.serving(dialect));
+        .handler(calls.serving(dialect, operation));
   }
 
   private void models(RoutingContext ctx) {
-    ctx.json(new JsonObject()
-        .put("object", "list")
-        .put("data", new JsonArray().add(new JsonObject().put("id", MODEL_ID).put("object", "model"))));
+    JsonArray data = new JsonArray();
+    MODELS.forEach(id -> data.add(new JsonObject().put("id", id).put("object", "model")));
+    ctx.json(new JsonObject().put("object", "list").put("data", data));
   }
 
   private void reset(RoutingContext ctx) {

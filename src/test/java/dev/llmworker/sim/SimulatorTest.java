@@ -391,17 +391,18 @@ class SimulatorTest {
       assertEquals(new JsonObject()
           .put("requests", 0).put("ok", 0).put("status_counts", new JsonObject()).put("in_flight", 0)
           .put("max_concurrent", 0).put("distinct_ids", 0).put("duplicate_ids", 0)
-          .put("duplicate_id_sample", new JsonArray()).put("prompt_tokens", 0).put("completion_tokens", 0).put("truncated", 0), stats);
+          .put("duplicate_id_sample", new JsonArray()).put("prompt_tokens", 0).put("completion_tokens", 0)
+          .put("truncated", 0).put("by_endpoint", new JsonObject()), stats);
       assertEquals(0, sim.stats().countFor("r-1"));
     });
   }
 
   @Test
-  @DisplayName("GET /v1/models lists sim-1 and an unknown path gets a 404 OpenAI error body")
+  @DisplayName("GET /v1/models lists sim-1 first and an unknown path gets a 404 OpenAI error body")
   void modelsAndNotFound(Vertx vertx, VertxTestContext ctx) {
     Future<List<HttpResponse<Buffer>>> answers = start(vertx, FAST)
         .compose(s -> client.getAbs(sim.baseUrl() + "/models").send())
-        .compose(models -> client.getAbs(sim.baseUrl() + "/embeddings").send().map(missing -> List.of(models,
+        .compose(models -> client.getAbs(sim.baseUrl() + "/nothing").send().map(missing -> List.of(models,
             missing)));
     verify(ctx, answers, responses -> {
       JsonObject models = responses.get(0).bodyAsJsonObject();

@@ -9,11 +9,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Consumer;
 
 /**
- * The dialect-neutral core of every chat route: record, check, parse, rate-limit, pick an outcome, then answer
- * after a timer. One instance serves all dialects, so they share one rate limit, one set of stats and one seeded
- * dice. Nothing blocks, and a client that leaves early just cancels its timer. Runs on one event loop.
+ * The dialect- and endpoint-neutral core of every route: record, check, parse, rate-limit, pick an outcome, then
+ * answer after a timer. One instance serves all dialects and endpoints, so they share one rate limit, one set of
+ * stats and one seeded dice; the {@link Dialect} says how the provider talks (credentials, errors, headers), the
+ * {@link Operation} what the endpoint's bodies look like. Nothing blocks, and a client that leaves early just
+ * cancels its timer. Runs on one event loop.
  */
-final class ChatCompletionHandler {
+final class SimulatedCallHandler {
   static final String CLIENT_REQUEST_ID = "X-Client-Request-Id";
 
   private final Vertx vertx;
@@ -25,7 +27,7 @@ final class ChatCompletionHandler {
   private final long startNanos = System.nanoTime();
   private long sequence;
 
-  ChatCompletionHandler(Vertx vertx, SimulatorOptions options, SimulatorStats stats, RequestLog log) {
+  SimulatedCallHandler(Vertx vertx, SimulatorOptions options, SimulatorStats stats, RequestLog log) {
     this.vertx = vertx;
     this.options = options;
     this.stats = stats;
@@ -34,29 +36,29 @@ final class ChatCompletionHandler {
     this.dice = new Dice(options);
   }
 
-  /** The route handler for one wire format. */
-  Handler<RoutingContext> serving(Dialect dialect) {
-    return ctx -> handle(ctx, dialect);
+  /** The route handler for one endpoint in one provider's wire format. */
+  <R extends SimRequest> Handler<RoutingContext> serving(Dialect dialect, Operation<R> operation) {
+    return ctx -> handle(ctx, dialect, operation);
   }
 
   void setFaults(FaultRates faults) {
     dice.setFaults(faults);
   }
 
-  private void handle(RoutingContext ctx, Dialect dialect) {
+  private <R extends SimRequest> void handle(RoutingContext ctx, Dialect dialect, Operation<R> operation) {
     log.record(ctx);
     Buffer body = ctx.body().buffer();
     String id = clientId(ctx.request().getHeader(CLIENT_REQUEST_ID), body);
-    int attempt = stats.received(id);
+    int attempt = stats.received(id, operation.endpoint());
     ctx.addEndHandler(ended -> stats.finished());
     Dialect.Refusal refusal = dialect.check(ctx);
     if (refusal != null) {
       error(ctx.response(), dialect, refusal.status(), refusal.kind(), refusal.message(), 0);
       return;
     }
-    ChatRequest request;
+    R request;
     try {
-      request = dialect.parse(ctx, body);
+      request = operation.parse(body, dialect.routeModel(ctx));
     } catch (IllegalArgumentException e) {
       error(ctx.response(), dialect, 400, Dialect.Kind.INVALID_REQUEST, e.getMessage(), 0);
       return;
@@ -74,9 +76,9 @@ final class ChatCompletionHandler {
     Outcome outcome = Outcome.decide(request.directives(), attempt, dice.roll(), options.hangMs());
     later(ctx, outcome.delayMs(), response -> {
       if (outcome.status() == 200) {
-        complete(response, dialect, id, request, outcome.delayMs());
+        complete(response, dialect, operation, id, request, outcome.delayMs());
       } else if (outcome.status() == Dice.TRUNCATED) {
-        truncated(response, dialect, request, outcome.delayMs());
+        truncated(response, operation, request, outcome.delayMs());
       } else {
         long retryMs = outcome.status() == 429 ? request.directives().retryAfterS() * 1000L : 0;
         error(response, dialect, outcome.status(), Dialect.Kind.SIMULATED, outcome.message(), retryMs);
@@ -84,18 +86,21 @@ final class ChatCompletionHandler {
     });
   }
 
-  private void complete(HttpServerResponse response, Dialect dialect, String id, ChatRequest request, long latency) {
+  private <R extends SimRequest> void complete(HttpServerResponse response, Dialect dialect,
+      Operation<R> operation, String id, R request, long latency) {
     String tag = String.valueOf(++sequence);
-    stats.succeeded(id, request.promptTokens(), request.completionTokens());
+    stats.succeeded(id, operation.endpoint(), request.promptTokens(), request.completionTokens());
     dialect.putSuccessHeaders(response.headers(), tag);
+    operation.putSuccessHeaders(request, latency, response.headers());
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(dialect.successBody(request, tag, latency).toBuffer());
+        .end(operation.answer(request, tag, latency).toBuffer());
   }
 
   /** A 200 that promises JSON and breaks off in the middle of it, as a dropped proxy connection might. */
-  private void truncated(HttpServerResponse response, Dialect dialect, ChatRequest request, long latency) {
+  private <R extends SimRequest> void truncated(HttpServerResponse response, Operation<R> operation, R request,
+      long latency) {
     stats.truncated();
-    String whole = dialect.successBody(request, "cut", latency).encode(); // e.g. "chatcmpl-cut"
+    String whole = operation.answer(request, "cut", latency).encode(); // e.g. "chatcmpl-cut"
     response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(whole.substring(0, whole.length() / 2));
   }
 
