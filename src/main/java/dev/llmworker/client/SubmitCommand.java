@@ -64,7 +64,7 @@ public final class SubmitCommand extends ClientCommand implements Callable<Integ
       out.flush();
       Progress progress = new Progress(err(), "submit");
       SubmitTally tally = new SubmitTally(progress);
-      TaskLineCheck check = new TaskLineCheck(new TaskDecoder(cfg.provider().name(), providers),
+      TaskLineCheck check = new TaskLineCheck(new TaskDecoder(providers),
           new ProviderRoutes(cfg.providers()), limit, provider,
           fifo, fifo ? groupBy : null);
       // within a FIFO group SQS keeps the order it receives messages in: one batch at a time keeps the file's

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
  * Makes a result line fit into one SQS message: the longest texts of {@code response.body} (and of
  * {@code llmw.raw}) are cut until the line fits, and {@code llmw} says so ({@code truncated}, {@code full_bytes},
  * {@code full_result}: where the whole line was kept). The line stays valid JSON in the Batch API output shape.
+ * An embeddings list is never cut inside: half a vector (or half its base64) would read as a different vector, so
+ * the line keeps the list's envelope (model, usage) with an empty {@code data}, and the vectors are in the file.
  */
 public final class ResultTrimmer {
   static final String MARK = "…[truncated by llm-worker]";
@@ -32,7 +34,10 @@ public final class ResultTrimmer {
     JsonObject llmw = result.getJsonObject("llmw", new JsonObject());
     result.put("llmw", llmw.put("truncated", true).put("full_bytes", bytes(line)).put("full_result", keptAt));
     int target = Math.max(0, limit - MARGIN);
-    for (int cut = 0; cut < MAX_CUTS; cut++) {
+    JsonObject answer = result.getJsonObject("response") == null ? null
+        : result.getJsonObject("response").getValue("body") instanceof JsonObject b ? b : null;
+    boolean vectors = answer != null && answer.getValue("data") instanceof JsonArray;
+    for (int cut = 0; cut < MAX_CUTS && !vectors; cut++) {
       int excess = bytes(result.encode()) - target;
       if (excess <= 0) {
         return result.encode();
@@ -63,17 +68,26 @@ public final class ResultTrimmer {
     return text.substring(0, keep) + MARK;
   }
 
-  /** Thousands of small texts: keep only the envelope (ids, usage) and say the body was cut. */
+  /**
+   * Thousands of small texts, or vectors: keep only the envelope (ids, status, usage) with its list of answers
+   * ({@code choices}, {@code data}, {@code output} or {@code results}, by endpoint) empty, and say the body was cut.
+   */
   private static String lastResort(JsonObject result, int limit) {
     JsonObject response = result.getJsonObject("response");
     if (response != null && response.getValue("body") instanceof JsonObject body) {
       JsonObject kept = new JsonObject();
-      for (String key : new String[] {"id", "object", "created", "model", "usage"}) {
+      for (String key : new String[] {"id", "object", "created", "created_at", "status", "model", "usage"}) {
         if (body.containsKey(key)) {
           kept.put(key, body.getValue(key));
         }
       }
-      response.put("body", kept.put("choices", new JsonArray()));
+      String list = "choices";
+      for (String key : new String[] {"data", "output", "results"}) {
+        if (body.getValue(key) instanceof JsonArray) {
+          list = key;
+        }
+      }
+      response.put("body", kept.put(list, new JsonArray()));
     }
     result.getJsonObject("llmw").remove("raw");
     String line = result.encode();

@@ -9,11 +9,9 @@ import java.util.Set;
 public final class TaskDecoder {
   private static final int MAX_CUSTOM_ID = 512;
 
-  private final String defaultProvider;
   private final Set<String> knownProviders;
 
-  public TaskDecoder(String defaultProvider, Set<String> knownProviders) {
-    this.defaultProvider = defaultProvider;
+  public TaskDecoder(Set<String> knownProviders) {
     this.knownProviders = knownProviders;
   }
 
@@ -111,7 +109,7 @@ public final class TaskDecoder {
   private String provider(JsonObject json, String customId) {
     Object value = json.getValue("provider");
     if (value == null) {
-      return defaultProvider;
+      return null; // routed by model and endpoint (ProviderRoutes), the default provider last
     }
     if (!(value instanceof String name) || !knownProviders.contains(name)) {
       throw new TaskRejected("unknown_provider", "\"provider\" " + clip(String.valueOf(value))

@@ -58,7 +58,7 @@ final class TaskRunner {
     this.providers = providers;
     this.llm = llm;
     this.call = new ProviderCall(vertx, llm, stats);
-    this.decoder = new TaskDecoder(llm.routes().defaultName(), llm.routes().names());
+    this.decoder = new TaskDecoder(llm.routes().names());
     this.retry = retry;
     this.backoff = new Backoff(retry.baseDelayMs(), Math.max(retry.baseDelayMs(), retry.maxDelayMs()));
     this.stats = stats;

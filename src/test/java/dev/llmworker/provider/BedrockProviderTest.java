@@ -31,6 +31,11 @@ class BedrockProviderTest extends ProviderContractTest {
   private static final AwsBasicCredentials LOCAL = AwsBasicCredentials.create("local", "local");
 
   @Override
+  String embeddingModel() {
+    return "cohere.embed-english-v3";
+  }
+
+  @Override
   JsonObject providerConfig(String baseUrl) {
     return new JsonObject().put("type", "bedrock").put("baseUrl", baseUrl).put("region", "eu-west-1")
         .put("modelMap", new JsonObject().put("model-a", "anthropic.claude-3-haiku-20240307-v1:0"));
@@ -113,5 +118,32 @@ class BedrockProviderTest extends ProviderContractTest {
         .putProperty(AwsV4HttpSigner.REGION_NAME, "eu-west-1")
         .putProperty(AwsV4HttpSigner.SIGNING_CLOCK, Clock.fixed(at, ZoneOffset.UTC)));
     assertEquals(resigned.request().firstMatchingHeader("Authorization").orElseThrow(), authorization);
+  }
+
+  @Test
+  @DisplayName("Titan Text Embeddings v2 on InvokeModel: one input, dimensions 256, base64; several inputs, token ids "
+      + "and other dimensions are refused before any call")
+  void titanEmbeddings() {
+    String titan = "amazon.titan-embed-text-v2:0";
+    dev.llmworker.provider.ProviderReply reply = dev.llmworker.support.SqsFixture.await(provider(KEY_ENV).complete(
+        new dev.llmworker.task.Task("titan-1", "POST", "/v1/embeddings", new JsonObject().put("model", titan)
+            .put("input", "alpha").put("dimensions", 256).put("encoding_format", "base64"), null)));
+    JsonObject request = new JsonObject(sim.requests().get(0).body());
+    assertEquals("/model/amazon.titan-embed-text-v2%3A0/invoke", sim.requests().get(0).path());
+    assertEquals(new JsonObject().put("inputText", "alpha").put("normalize", true).put("dimensions", 256), request);
+    float[] got = dev.llmworker.sim.Embeddings.fromBase64(reply.body().getJsonArray("data").getJsonObject(0)
+        .getString("embedding"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(dev.llmworker.sim.Embeddings.vector(titan, "alpha", 256), got);
+    assertTrue(reply.usage().promptTokens() > 0);
+
+    for (JsonObject body : java.util.List.of(
+        new JsonObject().put("model", titan).put("input", new JsonArray().add("a").add("b")),
+        new JsonObject().put("model", titan).put("input", new JsonArray().add(1).add(2)),
+        new JsonObject().put("model", titan).put("input", "a").put("dimensions", 300))) {
+      Throwable error = dev.llmworker.support.SqsFixture.awaitFailure(provider(KEY_ENV).complete(
+          new dev.llmworker.task.Task("titan-bad", "POST", "/v1/embeddings", body, null)));
+      assertEquals(ProviderFailure.Kind.PERMANENT, ((ProviderFailure) error).kind(), body.encode());
+    }
+    assertEquals(1, sim.requests().size(), "a refused task made a call");
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmworker.provider;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -7,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.sim.LlmSimulator;
+import dev.llmworker.sim.Embeddings;
 import dev.llmworker.sim.RecordedRequest;
+import dev.llmworker.task.Endpoint;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.TestConfig;
@@ -16,6 +19,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -146,6 +150,76 @@ abstract class ProviderContractTest {
     assertEquals(body.getJsonObject("usage").getLong("input_tokens"), reply.usage().promptTokens());
     assertEquals(body.getJsonObject("usage").getLong("output_tokens"), reply.usage().completionTokens());
     assertEquals(1, sim.requests().size());
+  }
+
+  /** The embedding model this provider's contract test asks for (a Bedrock model id for Bedrock). */
+  String embeddingModel() {
+    return "text-embedding-3-small";
+  }
+
+  private Set<Endpoint> served() {
+    return ProviderRoutes.served(provider(KEY_ENV).config().type());
+  }
+
+  @Test
+  @DisplayName("embeddings, where the type serves them: two inputs give two vectors in OpenAI's shape, each the "
+      + "simulator's vector for its input, with input-only usage; base64 when asked")
+  void answersEmbeddings() {
+    if (!served().contains(Endpoint.EMBEDDINGS)) {
+      assertTrue(provider(KEY_ENV).config().type().equals("anthropic"), "only anthropic lacks embeddings");
+      return;
+    }
+    for (boolean base64 : new boolean[] {false, true}) {
+      JsonObject body = new JsonObject().put("model", embeddingModel())
+          .put("input", new JsonArray().add("alpha").add("beta"));
+      if (base64) {
+        body.put("encoding_format", "base64");
+      }
+      ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(new Task("emb-" + base64, "POST",
+          "/v1/embeddings", body, null)));
+      JsonObject answer = reply.body();
+      assertEquals("list", answer.getString("object"), answer.encode());
+      JsonArray data = answer.getJsonArray("data");
+      assertEquals(2, data.size(), answer.encode());
+      int dims = Embeddings.defaultDimensions(embeddingModel());
+      for (int i = 0; i < 2; i++) {
+        String text = i == 0 ? "alpha" : "beta";
+        Object embedding = data.getJsonObject(i).getValue("embedding");
+        float[] got = base64 ? Embeddings.fromBase64((String) embedding) : floats((JsonArray) embedding);
+        assertArrayEquals(Embeddings.vector(embeddingModel(), text, dims), got, text + " base64=" + base64);
+      }
+      assertTrue(reply.usage().promptTokens() > 0, answer.encode());
+      assertEquals(0, reply.usage().completionTokens());
+      assertEquals(reply.usage().promptTokens(), answer.getJsonObject("usage").getLong("prompt_tokens"));
+    }
+  }
+
+  @Test
+  @DisplayName("text completions and moderations, where the type serves them, come back in OpenAI's shape")
+  void answersCompletionsAndModerations() {
+    if (served().contains(Endpoint.COMPLETIONS)) {
+      ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(new Task("cmpl-1", "POST",
+          "/v1/completions", new JsonObject().put("model", "model-a").put("prompt", "Once upon").put("max_tokens", 8),
+          null)));
+      assertEquals("text_completion", reply.body().getString("object"), reply.body().encode());
+      assertTrue(reply.usage().promptTokens() > 0 && reply.usage().completionTokens() > 0, reply.body().encode());
+    }
+    if (served().contains(Endpoint.MODERATIONS)) {
+      ProviderReply reply = SqsFixture.await(provider(KEY_ENV).complete(new Task("mod-1", "POST",
+          "/v1/moderations", new JsonObject().put("model", "omni-moderation-latest").put("input",
+              new JsonArray().add("fine").add("bad [[flag]]")), null)));
+      JsonArray results = reply.body().getJsonArray("results");
+      assertEquals(List.of(false, true), results.stream().map(r -> ((JsonObject) r).getBoolean("flagged")).toList(),
+          reply.body().encode());
+    }
+  }
+
+  private static float[] floats(JsonArray array) {
+    float[] out = new float[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ((Number) array.getValue(i)).floatValue();
+    }
+    return out;
   }
 
   @Test

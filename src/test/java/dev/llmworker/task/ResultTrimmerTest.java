@@ -86,4 +86,33 @@ class ResultTrimmerTest {
     assertEquals(0, body.getJsonArray("choices").size());
     assertEquals(3, body.getJsonObject("usage").getInteger("prompt_tokens"));
   }
+
+  @Test
+  @DisplayName("an embeddings list over the limit keeps its envelope (model, usage) with empty data: no vector is "
+      + "cut in half, floats or base64")
+  void embeddingsNeverCutInside() {
+    for (boolean base64 : new boolean[] {false, true}) {
+      JsonArray data = new JsonArray();
+      for (int i = 0; i < 64; i++) {
+        JsonArray vector = new JsonArray();
+        for (int d = 0; d < 1536; d++) {
+          vector.add(Math.sin(i * 1536 + d) / 7);
+        }
+        data.add(new JsonObject().put("object", "embedding").put("index", i)
+            .put("embedding", base64 ? java.util.Base64.getEncoder().encodeToString(vector.encode().getBytes())
+                : vector));
+      }
+      JsonObject list = new JsonObject().put("object", "list").put("data", data).put("model", "text-embedding-3-small")
+          .put("usage", new JsonObject().put("prompt_tokens", 512).put("total_tokens", 512));
+      String trimmed = ResultTrimmer.trim(line(list, new JsonObject()), LIMIT, "n:f");
+      assertTrue(ResultTrimmer.bytes(trimmed) <= LIMIT);
+      JsonObject body = new JsonObject(trimmed).getJsonObject("response").getJsonObject("body");
+      assertEquals("list", body.getString("object"));
+      assertEquals(new JsonArray(), body.getJsonArray("data"), "base64=" + base64);
+      assertEquals("text-embedding-3-small", body.getString("model"));
+      assertEquals(512, body.getJsonObject("usage").getInteger("prompt_tokens"));
+      assertTrue(!body.containsKey("choices"), body.encode());
+      assertTrue(new JsonObject(trimmed).getJsonObject("llmw").getBoolean("truncated"));
+    }
+  }
 }

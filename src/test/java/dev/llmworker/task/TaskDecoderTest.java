@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
 
 class TaskDecoderTest {
-  private final TaskDecoder decoder = new TaskDecoder("default", Set.of("default"));
+  private final TaskDecoder decoder = new TaskDecoder(Set.of("default"));
 
   @Test
   @DisplayName("an OpenAI Batch API input line decodes unchanged")
@@ -22,7 +22,7 @@ class TaskDecoderTest {
     assertEquals("t-1", task.customId());
     assertEquals("/v1/chat/completions", task.url());
     assertEquals("gpt-4o-mini", task.model());
-    assertEquals("default", task.provider());
+    assertEquals(null, task.provider(), "no provider named: its model and endpoint choose");
     assertEquals(64, task.body().getInteger("max_tokens"));
   }
 
