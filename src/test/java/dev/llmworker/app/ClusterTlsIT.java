@@ -109,7 +109,7 @@ class ClusterTlsIT {
     JarProcess w1 = cluster.startNode(1, "worker", 2, TOKEN, pem(shared, ca));
     JarProcess w2 = cluster.startNode(2, "worker", 2, TOKEN, keyStore(own, ca));
     String monitor = JarCluster.monitorUrl(main);
-    Eventually.await(START, () -> capacity(stats(monitor)) == 40, cluster::describe);
+    Eventually.await(START, () -> capacity(stats(monitor, TOKEN)) == 40, cluster::describe);
     assertTrue(main.output().contains("event bus: mutual TLS (cluster.tls)"), main.output());
     assertTrue(w2.output().contains("cluster event bus: mutual TLS, this node's certificate CN=llmw-worker-2"),
         w2.output());
@@ -147,7 +147,7 @@ class ClusterTlsIT {
       assertEquals(1, results.get("k-" + n), "results of k-" + n);
       assertEquals(1, cluster.sim.stats().countFor("k-" + n), "LLM calls for k-" + n);
     }
-    JsonObject end = stats(monitor);
+    JsonObject end = stats(monitor, TOKEN);
     assertFalse(end.getBoolean("paused"), end.encodePrettily());
     assertEquals(40, capacity(end), end.encodePrettily());
     assertEquals(2, node(end, w1).getInteger("worker_instances"), end.encodePrettily());
@@ -167,7 +167,7 @@ class ClusterTlsIT {
     JarProcess main = cluster.startNode(0, "poller,monitor", 0, TOKEN, Map.of());
     JarProcess worker = cluster.startNode(1, "worker", 2, TOKEN, Map.of());
     String monitor = JarCluster.monitorUrl(main);
-    Eventually.await(START, () -> capacity(stats(monitor)) >= 20, cluster::describe);
+    Eventually.await(START, () -> capacity(stats(monitor, TOKEN)) >= 20, cluster::describe);
     assertTrue(main.output().contains("event bus: no TLS (loopback only)"), main.output());
 
     JarProcess rogue = rogue(2, 2, 1, null);
@@ -183,10 +183,10 @@ class ClusterTlsIT {
     assertTrue(lines(rogue, "rogue: scale ").get(0).contains(": answered"), rogue.output());
     assertEquals(1, cluster.sim.stats().countFor("rogue-0"), rogue.output());
     Eventually.await(Duration.ofSeconds(10), () -> {
-      JsonObject s = stats(monitor);
+      JsonObject s = stats(monitor, TOKEN);
       return s.getBoolean("paused", false) && node(s, worker).getInteger("worker_instances", -1) == 0
           && s.getJsonArray("budgets").stream().map(JsonObject.class::cast)
           .anyMatch(b -> b.getLong("rpm_configured", 0L) == 1L);
-    }, () -> stats(monitor).encodePrettily());
+    }, () -> stats(monitor, TOKEN).encodePrettily());
   }
 }

@@ -19,8 +19,17 @@ public final class Http {
 
   /** The JSON body of a 200 answer, or null when there is none yet (not listening, another status, not JSON). */
   public static JsonObject jsonOrNull(String url) {
+    return jsonOrNull(url, null);
+  }
+
+  /** {@link #jsonOrNull(String)} with {@code Authorization: Bearer token} (the monitor's API with a token). */
+  public static JsonObject jsonOrNull(String url, String token) {
     try {
-      HttpResponse<String> response = get(url);
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url));
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
     } catch (IOException | RuntimeException e) {
       return null;

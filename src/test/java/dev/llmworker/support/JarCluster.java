@@ -81,9 +81,9 @@ public final class JarCluster implements AutoCloseable {
         .trim();
   }
 
-  /** {@code /api/stats} of a monitor, or an empty object while it does not answer. */
-  public static JsonObject stats(String monitor) {
-    JsonObject stats = Http.jsonOrNull(monitor + "api/stats");
+  /** {@code /api/stats} of a monitor (read with its token), or an empty object while it does not answer. */
+  public static JsonObject stats(String monitor, String token) {
+    JsonObject stats = Http.jsonOrNull(monitor + "api/stats", token);
     return stats == null ? new JsonObject().put("nodes", new JsonArray()) : stats;
   }
 
