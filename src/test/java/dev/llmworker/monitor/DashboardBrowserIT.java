@@ -62,6 +62,7 @@ class DashboardBrowserIT {
         .put("monitor", json.getJsonObject("monitor").put("token", TOKEN))
         .put("worker", new JsonObject().put("instances", 2).put("concurrency", 10))).monitorUrl();
     stack.sqs.enqueue(1, n -> TestTasks.chat(EVIL, "[[sim:status=400]] <b>bold?</b>"));
+    stack.sqs.enqueue(20, n -> dev.llmworker.task.SampleTasks.body("emb-", n, dev.llmworker.task.Endpoint.EMBEDDINGS));
     stack.sqs.enqueue(3000, n -> TestTasks.chat("task-" + n, "hello " + n));
 
     ChromeOptions options = new ChromeOptions();
@@ -106,6 +107,9 @@ class DashboardBrowserIT {
     await("throughput shows on the chart", () -> (Boolean) js("return Chart.getChart("
         + "document.getElementById('chart-throughput')).data.datasets[0].data.some(v => v > 0);"));
 
+    await("the LLM table has a row per endpoint: the embeddings model is named with its endpoint", () ->
+        text(By.cssSelector("[data-testid=llm]")).contains("default / text-embedding-3-small · embeddings")
+            && text(By.cssSelector("[data-testid=llm]")).contains("default / sim-1"));
     await("the malicious task shows in the failures list", () -> text(By.cssSelector("[data-testid=failures]"))
         .contains(EVIL));
     driver.findElement(By.cssSelector("[data-testid=dlq-peek]")).click();

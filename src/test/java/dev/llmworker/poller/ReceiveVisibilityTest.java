@@ -58,6 +58,20 @@ class ReceiveVisibilityTest {
       + "poller.receiveVisibilitySeconds, not after the visibility timeout")
   void abandonedLongPollHidesBriefly() throws Exception {
     stack = new Stack(60, 5, SimulatorOptions.defaults().withLatencyMs(10));
+    // the scenario needs the stopped node's long poll to be open at ElasticMQ when the message arrives; under load
+    // the stop can fall between two receives, and then nothing catches it: such a round proves nothing, try again
+    for (int round = 1; round <= 5; round++) {
+      String receiveCount = lateMessageReceiveCount(round);
+      if ("2".equals(receiveCount)) {
+        return; // caught by the dead poll, and visible again within 10 s although the visibility timeout is 20 s
+      }
+      assertEquals("1", receiveCount);
+    }
+    throw new AssertionError("in 5 rounds the stopped node's open long poll never caught the late message");
+  }
+
+  /** One round: a node stops with its long poll open, a message arrives; its receive count when the test gets it. */
+  private String lateMessageReceiveCount(int round) {
     stack.startNode(json -> withVisibility(json, 20, 2));
     Eventually.await(Duration.ofSeconds(10),
         () -> stack.node.sqs().counter().byOperation().getOrDefault("ReceiveMessage", 0L) >= 1,
@@ -65,14 +79,20 @@ class ReceiveVisibilityTest {
     SqsFixture.await(stack.node.stop());
     stack.node = null;
 
-    stack.sqs.enqueue(1, n -> TestTasks.chat("late-1", "sent after the stop"));
+    try {
+      stack.sqs.enqueue(1, n -> TestTasks.chat("late-" + round, "sent after the stop"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
     List<Message> got = new ArrayList<>();
     Eventually.await(Duration.ofSeconds(10), () -> {
       got.addAll(stack.sqs.sqs().receiveMessage(b -> b.queueUrl(stack.sqs.queues.tasks()).waitTimeSeconds(1)
           .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).join().messages());
       return !got.isEmpty();
     }, () -> "the message stayed hidden");
-    assertEquals("2", got.get(0).attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT),
-        "the stopped node's open long poll should have caught it first");
+    stack.sqs.sqs().deleteMessage(b -> b.queueUrl(stack.sqs.queues.tasks())
+        .receiptHandle(got.get(0).receiptHandle())).join();
+    return got.get(0).attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT);
   }
 }
