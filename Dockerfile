@@ -38,12 +38,14 @@ USER 10001:10001
 # - the monitor and the cluster listen on all interfaces: the monitor then needs LLMW_MONITOR_TOKEN (its API shows
 #   task content; it refuses to start open without LLMW_MONITOR_ALLOW_OPEN=true); publish it on 127.0.0.1 only;
 # - the event bus gets a fixed port, so it can be exposed and firewalled like the Hazelcast port;
-# - results too large for one SQS message are kept whole in /app/data (mount a volume there to keep them).
+# - results too large for one SQS message, and the Batch API's embedded store, are kept in /app/data (mount a volume
+#   there to keep them).
 # The Hazelcast flags are also in the jar's manifest (Add-Opens, Add-Exports); kept identical to the pom's.
 ENV LLMW_MONITOR_HOST=0.0.0.0 \
     LLMW_CLUSTER_HOST=0.0.0.0 \
     LLMW_CLUSTER_EVENT_BUS_PORT=5801 \
     LLMW_RESULTS_OVERSIZE_FILE=/app/data/oversize-results.jsonl \
+    LLMW_STORE_EMBEDDED_DIR=/app/data/store \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError --add-modules java.se --add-exports java.base/jdk.internal.ref=ALL-UNNAMED --add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED --add-opens java.management/sun.management=ALL-UNNAMED --add-opens jdk.management/com.sun.management.internal=ALL-UNNAMED"
 
 # monitor (dashboard, /health), Hazelcast, event bus

@@ -75,6 +75,21 @@ final class ConfigReader {
     return value;
   }
 
+  /** Several tokens ({@link #token}'s rules for each): a JSON array, or comma-separated from the environment. */
+  List<String> tokens(String key, int minLength) {
+    List<String> out = new java.util.ArrayList<>();
+    List<String> given = strings(key);
+    for (int i = 0; i < given.size(); i++) {
+      String value = given.get(i).trim();
+      if (value.isEmpty()) {
+        continue;
+      }
+      out.add(new ConfigReader(new JsonObject().put("t", value), prefix + key + "[" + i + "].").token("t",
+          minLength));
+    }
+    return List.copyOf(out);
+  }
+
   int integer(String key, int min, int max) {
     Object value = raw(key);
     String expected = "an integer from " + min + " to " + max;

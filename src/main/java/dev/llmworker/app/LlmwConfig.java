@@ -15,7 +15,8 @@ public record LlmwConfig(
     Results results,
     Monitor monitor,
     Shutdown shutdown,
-    Cluster cluster) {
+    Cluster cluster,
+    Api api) {
 
   /** The default provider: tasks that name neither a provider nor a model another provider serves go here. */
   public Provider provider() {
@@ -23,21 +24,21 @@ public record LlmwConfig(
   }
 
   public LlmwConfig withProviders(List<Provider> value) {
-    return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown, cluster);
+    return new LlmwConfig(sqs, poller, worker, retry, List.copyOf(value), prices, results, monitor, shutdown, cluster, api);
   }
 
 
   public LlmwConfig withPrices(Map<String, Price> value) {
     return new LlmwConfig(sqs, poller, worker, retry, providers, Map.copyOf(value), results, monitor, shutdown,
-        cluster);
+        cluster, api);
   }
 
   public LlmwConfig withSqs(Sqs value) {
-    return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster);
+    return new LlmwConfig(value, poller, worker, retry, providers, prices, results, monitor, shutdown, cluster, api);
   }
 
   public LlmwConfig withWorker(Worker value) {
-    return new LlmwConfig(sqs, poller, value, retry, providers, prices, results, monitor, shutdown, cluster);
+    return new LlmwConfig(sqs, poller, value, retry, providers, prices, results, monitor, shutdown, cluster, api);
   }
 
   /** Replaces the default (first) provider. */
@@ -48,11 +49,45 @@ public record LlmwConfig(
   }
 
   public LlmwConfig withCluster(Cluster value) {
-    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown, value);
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown, value, api);
   }
 
   public LlmwConfig withMonitor(Monitor value) {
-    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, value, shutdown, cluster);
+    return new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, value, shutdown, cluster, api);
+  }
+
+  /**
+   * The OpenAI-compatible Files and Batches API ({@code /v1/...} on the monitor's port): on when {@code tokens}
+   * lists at least one bearer token.
+   */
+  public record Api(List<String> tokens, int maxUploadBytes, Store store) {
+    public boolean enabled() {
+      return !tokens.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Api[tokens=" + tokens.size() + ", maxUploadBytes=" + maxUploadBytes + ", store=" + store + "]";
+    }
+  }
+
+  /**
+   * Where the Batch API keeps files and job records. With {@code bucket} set: that bucket, on AWS S3 in
+   * {@code region} ({@code endpoint} "") or on another S3-protocol server (MinIO and the like). With no bucket: the
+   * embedded S3Proxy on {@code embeddedHost:embeddedPort} (0 = a free port) over the directory {@code embeddedDir}.
+   */
+  public record Store(String endpoint, String bucket, String prefix, String region, String embeddedHost,
+      int embeddedPort, String embeddedDir) {
+    public static final String EMBEDDED_BUCKET = "llm-worker";
+
+    public boolean embedded() {
+      return bucket.isEmpty();
+    }
+
+    /** The bucket used: the configured one, or the embedded store's own. */
+    public String bucketName() {
+      return embedded() ? EMBEDDED_BUCKET : bucket;
+    }
   }
 
   /** SQS endpoint and queues. Empty endpoint and queueUrl mean: start the embedded SQS server. */
@@ -298,8 +333,13 @@ public record LlmwConfig(
         r.integer("cluster.eventBusPort", 0, 65_535),
         r.string("cluster.publicHost"),
         tls(r));
+    Api api = new Api(r.tokens("api.tokens", Monitor.MIN_TOKEN_LENGTH), r.integer("api.maxUploadBytes", 1024,
+        2_000_000_000), new Store(r.url("store.endpoint", true), r.string("store.bucket"), r.string("store.prefix"),
+        r.string("store.region").isEmpty() ? sqs.region() : r.string("store.region"),
+        r.nonEmpty("store.embedded.host"), r.integer("store.embedded.port", 0, 65_535),
+        r.nonEmpty("store.embedded.dir")));
     return coherent(new LlmwConfig(sqs, poller, worker, retry, providers, prices, results, monitor, shutdown,
-        cluster));
+        cluster, api));
   }
 
   /**

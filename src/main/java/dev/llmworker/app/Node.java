@@ -8,6 +8,9 @@ import dev.llmworker.bus.BusCodecs;
 import dev.llmworker.bus.ShutdownPhase;
 import dev.llmworker.poller.PollerVerticle;
 import dev.llmworker.sqs.EmbeddedSqs;
+import dev.llmworker.store.EmbeddedS3;
+import dev.llmworker.store.ObjectStore;
+import java.nio.file.Path;
 import dev.llmworker.sqs.MessageLimits;
 import dev.llmworker.sqs.QueueSetup;
 import dev.llmworker.sqs.QueueUrls;
@@ -44,6 +47,8 @@ public final class Node {
   private final PrometheusMeterRegistry registry;
   private final NodeMetrics metrics;
   private EmbeddedSqs embedded;
+  private EmbeddedS3 embeddedStore;
+  private ObjectStore store;
   private SqsClients sqs;
   private QueueUrls queues;
   private String pollerId;
@@ -136,9 +141,35 @@ public final class Node {
     if (!roles.contains(Role.MONITOR)) {
       return Future.succeededFuture();
     }
-    monitor = new MonitorVerticle(new MonitorVerticle.Wiring(config, queues, sqs, stats, () -> deployed, registry,
-        roles.contains(Role.WORKER)));
-    return vertx.deployVerticle(monitor).onSuccess(id -> monitorId = id).mapEmpty();
+    return startStore().compose(v -> {
+      monitor = new MonitorVerticle(new MonitorVerticle.Wiring(config, queues, sqs, stats, () -> deployed, registry,
+          roles.contains(Role.WORKER), store));
+      return vertx.deployVerticle(monitor);
+    }).onSuccess(id -> monitorId = id).mapEmpty();
+  }
+
+  /**
+   * The Batch API's store, when the API is on ({@code api.tokens}): the configured bucket, or the embedded S3Proxy
+   * over {@code store.embedded.dir}.
+   */
+  private Future<Void> startStore() {
+    LlmwConfig.Store s = config.api().store();
+    if (!config.api().enabled()) {
+      return Future.succeededFuture();
+    }
+    Future<String> endpoint = s.embedded()
+        ? vertx.executeBlocking(() -> EmbeddedS3.start(s.embeddedHost(), s.embeddedPort(), Path.of(s.embeddedDir())))
+            .map(server -> {
+              embeddedStore = server;
+              LOG.info("embedded S3 store (S3Proxy) on {} over {}", server.endpoint(), s.embeddedDir());
+              return server.endpoint();
+            })
+        : Future.succeededFuture(s.endpoint());
+    return endpoint.compose(url -> {
+      store = ObjectStore.open(url, s.region(), s.bucketName(), s.prefix(), vertx.getOrCreateContext());
+      return store.ensureBucket(s.embedded());
+    }).recover(e -> Future.failedFuture(new ConfigException("store.bucket", "a bucket llm-worker can use",
+        s.bucketName() + " (" + e.getMessage() + ")")));
   }
 
   private Node started() {
@@ -218,6 +249,12 @@ public final class Node {
       if (embedded != null) {
         embedded.close();
       }
+      if (store != null) {
+        store.close();
+      }
+      if (embeddedStore != null) {
+        embeddedStore.close();
+      }
       return null;
     });
   }
@@ -278,6 +315,11 @@ public final class Node {
     }
     if (monitorUrl() != null) {
       lines.add("dashboard: " + monitorUrl());
+      LlmwConfig.Store s = config.api().store();
+      lines.add(!config.api().enabled() ? "Batch API: off (set api.tokens to serve /v1/files and /v1/batches)"
+          : "Batch API: " + monitorUrl() + "v1 (files in s3://" + s.bucketName() + "/" + s.prefix()
+              + (s.embedded() ? " on the embedded store over " + s.embeddedDir() : s.endpoint().isEmpty() ? " on AWS"
+              : " at " + s.endpoint()) + ")");
     }
     return lines;
   }

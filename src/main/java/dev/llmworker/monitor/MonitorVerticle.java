@@ -1,6 +1,8 @@
 package dev.llmworker.monitor;
 
+import dev.llmworker.api.FilesApi;
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.store.ObjectStore;
 import dev.llmworker.sqs.DeadLetterQueue;
 import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsClients;
@@ -29,8 +31,9 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MonitorVerticle.class);
 
   /** What the monitor serves from: the node's config, queues, SQS clients, counters and metrics registry. */
+  /** {@code store}: the Batch API's, null when the API is off. */
   public record Wiring(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats local,
-      BooleanSupplier deployed, PrometheusMeterRegistry registry, boolean localWorkers) {}
+      BooleanSupplier deployed, PrometheusMeterRegistry registry, boolean localWorkers, ObjectStore store) {}
 
   private final Wiring w;
   private final ClusterStats cluster = new ClusterStats();
@@ -81,6 +84,12 @@ public final class MonitorVerticle extends VerticleBase {
     new ControlApi(new ControlApi.Deps(vertx, w.local().nodeId(), w.localWorkers(),
         w.config().providers().stream().map(LlmwConfig.Provider::name).toList(), dlq, redrives, this::stats,
         (w.config().shutdown().graceSeconds() + 10) * 1000L)).mount(router, auth);
+    if (w.store() == null) {
+      FilesApi.mountDisabled(router);
+    } else {
+      new FilesApi(vertx, w.store(), w.config().api().maxUploadBytes(),
+          System.getProperty("java.io.tmpdir") + "/llmw-uploads").mount(router, w.config().api().tokens());
+    }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(w.registry()));
     router.get("/health").handler(HealthCheckHandler.create(vertx)
         .register("event-loop", promise -> promise.complete(Status.OK())));

@@ -1,0 +1,22 @@
+package dev.llmworker.api;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Errors in the shape OpenAI's API and SDKs use: {@code {"error": {message, type, param, code}}}. */
+final class OpenAiError {
+  private OpenAiError() {}
+
+  static void send(RoutingContext ctx, int status, String message, String param, String code) {
+    String type = status == 401 || status == 403 ? "invalid_request_error"
+        : status >= 500 ? "server_error" : "invalid_request_error";
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .putHeader("Cache-Control", "no-store")
+        .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
+            .put("param", param).put("code", code)).encode());
+  }
+
+  static void notFound(RoutingContext ctx, String what, String id) {
+    send(ctx, 404, "No such " + what + ": '" + id + "'", "id", null);
+  }
+}
