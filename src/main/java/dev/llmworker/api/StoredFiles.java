@@ -14,14 +14,20 @@ import java.util.UUID;
  */
 final class StoredFiles {
   private static final String DIR = "files/";
+  private static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong();
   private final ObjectStore store;
 
   StoredFiles(ObjectStore store) {
     this.store = store;
   }
 
+  /**
+   * Ids that sort in creation order ({@code created_at} has whole seconds only, too coarse for listing): a
+   * time stamp strictly increasing in this JVM, then randomness that keeps ids of different nodes apart.
+   */
   static String newId() {
-    return "file-" + UUID.randomUUID().toString().replace("-", "");
+    long stamp = CLOCK.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis() * 1000));
+    return String.format("file-%014x%s", stamp, UUID.randomUUID().toString().replace("-", "").substring(0, 16));
   }
 
   /** Stores the uploaded bytes, then the record: a file is listed only once its content is complete. */
@@ -49,8 +55,7 @@ final class StoredFiles {
             .map(k -> k.substring(DIR.length(), k.length() - ".json".length())).toList())
         .compose(ids -> Future.all(ids.stream().map(this::get).toList()))
         .map(all -> all.<JsonObject>list().stream().filter(java.util.Objects::nonNull)
-            .sorted(Comparator.comparingLong((JsonObject f) -> f.getLong("created_at", 0L)).reversed()
-                .thenComparing(f -> f.getString("id"), Comparator.reverseOrder()))
+            .sorted(Comparator.comparing((JsonObject f) -> f.getString("id"), Comparator.reverseOrder()))
             .toList());
   }
 

@@ -168,8 +168,11 @@ public final class Node {
     return endpoint.compose(url -> {
       store = ObjectStore.open(url, s.region(), s.bucketName(), s.prefix(), vertx.getOrCreateContext());
       return store.ensureBucket(s.embedded());
-    }).recover(e -> Future.failedFuture(new ConfigException("store.bucket", "a bucket llm-worker can use",
-        s.bucketName() + " (" + e.getMessage() + ")")));
+    }).recover(e -> Future.failedFuture(s.embedded()
+        ? new ConfigException("store.embedded.dir", "a directory the embedded store can use", s.embeddedDir() + " ("
+            + e.getMessage() + ")")
+        : new ConfigException("store.bucket", "a bucket llm-worker can use", s.bucketName() + " ("
+            + e.getMessage() + ")")));
   }
 
   private Node started() {
