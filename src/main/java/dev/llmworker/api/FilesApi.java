@@ -1,5 +1,6 @@
 package dev.llmworker.api;
 
+import dev.llmworker.monitor.HttpJson;
 import dev.llmworker.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -62,7 +63,7 @@ public final class FilesApi {
       OpenAiError.send(ctx, 400, "Invalid file format for Batch API. Must be .jsonl", "file", null);
     } else {
       files.add(StoredFiles.newId(), Path.of(upload.uploadedFileName()), upload.size(), upload.fileName(), purpose)
-          .onSuccess(file -> send(ctx, 200, file))
+          .onSuccess(file -> HttpJson.send(ctx, 200, file))
           .onFailure(e -> OpenAiError.send(ctx, 500, "could not store the file: " + e.getMessage(), null, null));
     }
   }
@@ -109,7 +110,7 @@ public final class FilesApi {
         }
       }
       List<JsonObject> page = chosen.subList(Math.min(start, chosen.size()), Math.min(start + max, chosen.size()));
-      send(ctx, 200, Page.of(page, start + page.size() < chosen.size()));
+      HttpJson.send(ctx, 200, Page.of(page, start + page.size() < chosen.size()));
     }).onFailure(e -> OpenAiError.send(ctx, 500, "could not list the files: " + e.getMessage(), null, null));
   }
 
@@ -119,7 +120,7 @@ public final class FilesApi {
       if (file == null) {
         OpenAiError.notFound(ctx, "file", id);
       } else {
-        send(ctx, 200, file);
+        HttpJson.send(ctx, 200, file);
       }
     }).onFailure(e -> OpenAiError.send(ctx, 500, e.getMessage(), null, null));
   }
@@ -148,17 +149,12 @@ public final class FilesApi {
     files.get(id).compose(file -> file == null ? Future.succeededFuture(false) : files.delete(id).map(true))
         .onSuccess(deleted -> {
           if (deleted) {
-            send(ctx, 200, new JsonObject().put("id", id).put("object", "file").put("deleted", true));
+            HttpJson.send(ctx, 200, new JsonObject().put("id", id).put("object", "file").put("deleted", true));
           } else {
             OpenAiError.notFound(ctx, "file", id);
           }
         })
         .onFailure(e -> OpenAiError.send(ctx, 500, e.getMessage(), null, null));
-  }
-
-  static void send(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store").end(body.encode());
   }
 
   /** OpenAI's list object. */

@@ -1,5 +1,6 @@
 package dev.llmworker.api;
 
+import dev.llmworker.monitor.HttpJson;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -10,10 +11,8 @@ final class OpenAiError {
   static void send(RoutingContext ctx, int status, String message, String param, String code) {
     String type = status == 401 || status == 403 ? "invalid_request_error"
         : status >= 500 ? "server_error" : "invalid_request_error";
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
-        .putHeader("Cache-Control", "no-store")
-        .end(new JsonObject().put("error", new JsonObject().put("message", message).put("type", type)
-            .put("param", param).put("code", code)).encode());
+    HttpJson.send(ctx, status, new JsonObject().put("error", new JsonObject().put("message", message)
+        .put("type", type).put("param", param).put("code", code)));
   }
 
   static void notFound(RoutingContext ctx, String what, String id) {

@@ -46,7 +46,7 @@ final class TaskLineCheck {
     }
     String body = providerOverride == null ? line.text() : withProvider(line.text());
     Task task = decoder.decode(body);
-    String unsupported = routes.unsupported(task);
+    String unsupported = routes.unsupported(task, routes.route(task));
     if (unsupported != null) {
       throw new TaskRejected("unsupported_endpoint", unsupported, task.customId());
     }

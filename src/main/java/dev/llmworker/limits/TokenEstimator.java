@@ -122,8 +122,7 @@ public final class TokenEstimator {
     for (Object m : messages) {
       tokens += 3;
       if (m instanceof JsonObject message) {
-        String text = text(message.getValue("content"));
-        tokens += encoding != null ? encoding.countTokensOrdinary(text) : (text.length() + 3) / 4;
+        tokens += count(encoding, message.getValue("content"));
       }
     }
     return tokens;

@@ -1,11 +1,10 @@
 package dev.llmworker.monitor;
 
+import dev.llmworker.net.BearerSecrets;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.util.List;
 
 /**
  * Guards the API with {@code Authorization: Bearer <monitor.token>}, compared in constant time (on digests, so not
@@ -14,21 +13,20 @@ import java.security.NoSuchAlgorithmException;
  * token it needs it too; without one (a loopback or explicitly open monitor) it lets reads through.
  */
 final class BearerToken implements Handler<RoutingContext> {
-  private static final String PREFIX = "Bearer ";
-  private final byte[] expected;
+  private final BearerSecrets secrets;
 
   BearerToken(String token) {
-    this.expected = token == null || token.isEmpty() ? null : digest(token);
+    this.secrets = new BearerSecrets(token == null || token.isEmpty() ? List.of() : List.of(token));
   }
 
   boolean enabled() {
-    return expected != null;
+    return !secrets.none();
   }
 
   /** The guard of the read endpoints. */
   Handler<RoutingContext> reads() {
     return ctx -> {
-      if (expected == null) {
+      if (secrets.none()) {
         ctx.next();
       } else {
         check(ctx);
@@ -38,7 +36,7 @@ final class BearerToken implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (expected == null) {
+    if (secrets.none()) {
       HttpJson.error(ctx, 403, "controls are disabled: start llm-worker with monitor.token set "
           + "(LLMW_MONITOR_TOKEN)");
       return;
@@ -47,26 +45,15 @@ final class BearerToken implements Handler<RoutingContext> {
   }
 
   private void check(RoutingContext ctx) {
-    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
-      unauthorized(ctx, "this needs the header 'Authorization: Bearer <monitor.token>'");
-    } else if (!MessageDigest.isEqual(expected, digest(header.substring(PREFIX.length()).trim()))) {
-      unauthorized(ctx, "wrong token");
-    } else {
-      ctx.next();
+    switch (secrets.check(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))) {
+      case MISSING -> unauthorized(ctx, "this needs the header 'Authorization: Bearer <monitor.token>'");
+      case WRONG -> unauthorized(ctx, "wrong token");
+      case KNOWN -> ctx.next();
     }
   }
 
   private static void unauthorized(RoutingContext ctx, String message) {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"llm-worker\"");
     HttpJson.error(ctx, 401, message);
-  }
-
-  private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JVM", e);
-    }
   }
 }

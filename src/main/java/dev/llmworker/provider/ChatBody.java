@@ -81,7 +81,7 @@ record ChatBody(String system, List<Turn> turns, Long maxTokens, Double temperat
     return value instanceof Number n ? n.longValue() : null;
   }
 
-  private static Double number(JsonObject body, String key) {
+  static Double number(JsonObject body, String key) {
     Object value = body.getValue(key);
     return value instanceof Number n ? n.doubleValue() : null;
   }

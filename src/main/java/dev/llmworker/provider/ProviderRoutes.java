@@ -76,11 +76,11 @@ public final class ProviderRoutes {
   }
 
   /**
-   * Why the task cannot be served where it is routed (that provider's type has no such endpoint), or null. The
+   * Why the task cannot be served by {@code name}, where {@link #route} sent it (that provider's type has no such
+   * endpoint), or null. The
    * same check runs in {@code submit} and in the workers, before any call.
    */
-  public String unsupported(Task task) {
-    String name = route(task);
+  public String unsupported(Task task, String name) {
     if (serves(name, task.endpoint())) {
       return null;
     }

@@ -49,7 +49,7 @@ final class ResponsesBody {
     }
     Object max = body.getValue("max_output_tokens");
     return new ChatBody(system.toString(), turns, max instanceof Number n ? n.longValue() : null,
-        number(body, "temperature"), number(body, "top_p"), List.of());
+        ChatBody.number(body, "temperature"), ChatBody.number(body, "top_p"), List.of());
   }
 
   private static void item(Object value, int i, StringBuilder system, List<ChatBody.Turn> turns) {
@@ -83,10 +83,6 @@ final class ResponsesBody {
       return text.toString();
     }
     throw new IllegalArgumentException("input[" + i + "].content must be text");
-  }
-
-  private static Double number(JsonObject body, String key) {
-    return body.getValue(key) instanceof Number n ? n.doubleValue() : null;
   }
 
   /**

@@ -78,13 +78,13 @@ final class TaskRunner {
       return Future.succeededFuture(deadLetter(rejected.customId(), rejected.code(), rejected.getMessage(), 0, null,
           null));
     }
-    String unsupported = llm.routes().unsupported(task);
+    String provider = llm.routes().route(task);
+    String unsupported = llm.routes().unsupported(task, provider);
     if (unsupported != null) {
       LOG.warn("task {} refused: {}", task.customId(), unsupported);
-      return Future.succeededFuture(deadLetter(task.customId(), "unsupported_endpoint", unsupported, 0,
-          llm.routes().route(task), task.model()));
+      return Future.succeededFuture(deadLetter(task.customId(), "unsupported_endpoint", unsupported, 0, provider,
+          task.model()));
     }
-    String provider = llm.routes().route(task);
     List<String> chain = llm.routes().chain(provider, task.endpoint());
     long running = stats.running.started(task.customId(), chain.get(0), task.model());
     return attempt(new Attempt(task, chain, 0, 1, 0, 0, running, control))
