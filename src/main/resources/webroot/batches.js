@@ -36,6 +36,7 @@ async function refreshBatches() {
   if (batchLoading || !batchesShown()) return;
   batchLoading = true;
   try {
+    await started; // no request before the token is known: a refused one would only be noise
     await loadBatches();
   } finally {
     batchLoading = false;
