@@ -2,6 +2,7 @@ package dev.llmworker.api;
 
 import dev.llmworker.monitor.HttpJson;
 import dev.llmworker.store.ObjectStore;
+import dev.llmworker.store.StoredFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
