@@ -8,6 +8,7 @@ const BATCH_STATES = { validating: "validating", failed: "failed", in_progress: 
   finalizing: "finalizing", completed: "completed", expired: "expired", cancelling: "cancelling",
   cancelled: "cancelled" };
 const CANCELLABLE = new Set(["validating", "in_progress"]);
+const stateLabel = s => Object.hasOwn(BATCH_STATES, s) ? BATCH_STATES[s] : String(s);
 const BATCH_TIMES = [["created_at", "created"], ["in_progress_at", "started"], ["finalizing_at", "finalizing"],
   ["completed_at", "completed"], ["failed_at", "failed"], ["cancelling_at", "cancelling"],
   ["cancelled_at", "cancelled"], ["expired_at", "expired"], ["expires_at", "expires"]];
@@ -58,7 +59,11 @@ async function loadBatches() {
     const r = await api("/api/batches");
     const json = await r.json().catch(() => ({}));
     if (r.status === 401) { batchNote("enter the monitor token (top right) to see the batches", false); return; }
-    if (!r.ok) { batchNote("could not list the batches: " + r.status + " " + errorText(json, r.statusText), false); return; }
+    if (r.status === 404) { apiOff(); return; }
+    if (!r.ok) {
+      batchNote("could not list the batches: " + r.status + " " + errorText(json, r.statusText), false);
+      return;
+    }
     renderBatches(Array.isArray(json.batches) ? json.batches : []);
     batchNote("updated " + time(Date.now()), true);
     document.body.dataset.batchUpdates = String(Number(document.body.dataset.batchUpdates || 0) + 1);
@@ -83,19 +88,28 @@ function renderBatches(batches) {
   const listed = new Set(batches.map(b => b.id));
   for (const id of [...batchRows.keys()]) if (!listed.has(id)) batchRows.delete(id);
   // move rows only when the order changed: a row moved under the pointer loses the click
-  if (rows.length !== body.children.length || rows.some((tr, i) => body.children[i] !== tr)) body.replaceChildren(...rows);
+  const moved = rows.length !== body.children.length || rows.some((tr, i) => body.children[i] !== tr);
+  if (moved) body.replaceChildren(...rows);
 }
 
-function emptyBatchesRow() {
+/** The table's one row when there is no batch to list. */
+function messageRow(testid, ...parts) {
   const td = el("td", null, "muted");
   td.colSpan = 12;
-  td.dataset.testid = "batches-empty";
-  td.append(el("strong", "No batches yet."), " Create one with ",
-    el("code", "llm-worker batch create FILE --endpoint /v1/chat/completions"),
-    " (or POST /v1/files, then /v1/batches).");
+  td.dataset.testid = testid;
+  td.append(...parts);
   const tr = document.createElement("tr");
   tr.appendChild(td);
   return tr;
+}
+const emptyBatchesRow = () => messageRow("batches-empty", el("strong", "No batches yet."), " Create one with ",
+  el("code", "llm-worker batch create FILE --endpoint /v1/chat/completions"),
+  " (or POST /v1/files, then /v1/batches).");
+function apiOff() {
+  batchRows.clear();
+  $("batches").replaceChildren(messageRow("batches-off", el("strong", "The Batch API is off on this node."),
+    " It is served when llm-worker starts with ", el("code", "api.tokens"), " set."));
+  batchNote("", true);
 }
 
 /** Sets a node's text only when it changed, so a refresh does not drop a selection in it. */
@@ -118,7 +132,7 @@ function batchRow(id) {
   idLine.dataset.testid = "batch-id";
   const meta = el("div", "", "muted small");
   meta.dataset.testid = "batch-metadata";
-  const errors = el("div", "", "bad small");
+  const errors = el("div", "", "bad small clamp");
   errors.dataset.testid = "batch-errors-text";
   const notice = el("div", "", "bad small");
   notice.dataset.testid = "batch-notice";
@@ -152,8 +166,8 @@ function batchRow(id) {
   let pending = false;
   let current = null;
   cancel.addEventListener("click", async () => {
-    if (!current || !confirm("Cancel batch " + current.id + "?\nRequests not yet done are dropped; the results so far "
-      + "stay in its output file.")) return;
+    if (!current || !confirm("Cancel batch " + current.id + "?\nLines not yet answered are not sent; the answers so "
+      + "far are kept in its output file.")) return;
     pending = true;
     cancel.hidden = true;
     setText(notice, "");
@@ -175,8 +189,9 @@ function batchRow(id) {
     tr.dataset.total = String(total);
     setText(meta, metadataText(b.metadata));
     setText(errors, errorsText(b.errors));
-    setText(state, BATCH_STATES[b.status] || String(b.status));
-    state.className = "state " + (b.status in BATCH_STATES ? "state-" + b.status : "state-unknown");
+    errors.title = errors.textContent;
+    setText(state, stateLabel(b.status));
+    state.className = "state " + (Object.hasOwn(BATCH_STATES, b.status) ? "state-" + b.status : "state-unknown");
     setText(endpoint, b.endpoint ?? "–");
     const pct = total > 0 ? Math.min(100, 100 * done / total) : 0;
     progressFill.style.width = pct.toFixed(1) + "%";
@@ -222,14 +237,14 @@ function when(seconds) {
 }
 
 // ---------- actions ----------
-/** POSTs the cancel with the token; answers null when accepted, else the refusal's text (also shown in the status line). */
+/** POSTs the cancel with the token: null when accepted, else the refusal's text (also shown in the status line). */
 async function cancelBatch(id) {
   let refusal;
   try {
     const r = await api("/api/batches/" + encodeURIComponent(id) + "/cancel", { method: "POST",
       headers: { "Content-Type": "application/json" }, body: "{}" });
     const json = await r.json().catch(() => ({}));
-    if (r.ok) { status("batch " + id + ": " + (BATCH_STATES[json.status] || "cancel requested"), true); return null; }
+    if (r.ok) { status("batch " + id + ": " + stateLabel(json.status), true); return null; }
     refusal = "cancel refused: " + r.status + " " + errorText(json, r.statusText);
   } catch (e) { refusal = "cancel failed: " + e.message; }
   status("batch " + id + ": " + refusal, false);

@@ -4,9 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
-import dev.llmworker.support.BatchApiClient;
 import dev.llmworker.support.Eventually;
+import dev.llmworker.support.OpenAiApi;
 import dev.llmworker.support.Stack;
+import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -40,7 +41,8 @@ import org.openqa.selenium.logging.LogType;
 /**
  * The dashboard's Batches view in a real headless Chromium (the system's, driven by chromedriver) against a node
  * serving the Batch API: a running batch's progress moves, its output file downloads through the page, a batch is
- * cancelled with the Cancel button, metadata with HTML in it shows as text. Leaves target/batches.png.
+ * cancelled with the Cancel button, an error file downloads, metadata and error messages with HTML in them show as
+ * text. Leaves target/batches.png.
  */
 class BatchesBrowserIT {
   private static final String CHROMIUM = "/usr/bin/chromium";
@@ -48,12 +50,13 @@ class BatchesBrowserIT {
   private static final String TOKEN = "batches-browser-test-token";
   private static final String API_TOKEN = "batches-browser-api-token";
   private static final String EVIL = "<img src=x onerror=alert(1)>";
+  private static final String EVIL2 = "<img src=x onerror=alert(2)>";
   private static final int LINES = 300;
 
   @TempDir
   Path dir;
   private Stack stack;
-  private BatchApiClient batches;
+  private OpenAiApi batches;
   private ChromeDriver driver;
   private String base;
   private Path downloads;
@@ -69,7 +72,7 @@ class BatchesBrowserIT {
         .put("api", new JsonObject().put("tokens", new JsonArray().add(API_TOKEN)))
         .put("store", new JsonObject().put("embedded", new JsonObject().put("dir", dir.resolve("store").toString())))
         .put("worker", new JsonObject().put("instances", 1).put("concurrency", 4))).monitorUrl();
-    batches = new BatchApiClient(base, API_TOKEN);
+    batches = new OpenAiApi(base + "v1/", API_TOKEN);
 
     downloads = Files.createDirectories(dir.resolve("downloads"));
     ChromeOptions options = new ChromeOptions();
@@ -96,16 +99,19 @@ class BatchesBrowserIT {
 
   @Test
   @DisplayName("Batches view: empty state, a running batch's progress moves, the finished batch's output downloads "
-      + "with every custom_id once, Cancel cancels a slow batch, metadata with HTML shows as text, polling every 2 s "
-      + "only while shown, no console errors")
+      + "with every custom_id once, Cancel cancels a slow batch, an error file downloads, metadata and errors with "
+      + "HTML show as text, polling every 2 s only while shown, a refused cancel shows its reason, no console errors")
   void batchesView() throws Exception {
     driver.get(base + "#batches");
     driver.findElement(By.id("token")).sendKeys(TOKEN + Keys.ENTER);
     await("the empty state names the command that creates a batch", () -> text(By.cssSelector(
         "[data-testid=batches-empty]")).contains("llm-worker batch create FILE --endpoint /v1/chat/completions"));
 
-    String evil = batches.create(chatLines("x-", 2, ""), new JsonObject().put("note", EVIL)).getString("id");
-    String main = batches.create(chatLines("r-", LINES, ""), new JsonObject().put("purpose", "progress"))
+    String evil = create(TestTasks.chat("x-0", "hello") + "\n" + TestTasks.chat("x-1", "no [[sim:status=400]]")
+        + "\n", new JsonObject().put("note", EVIL)).getString("id");
+    String invalid = create(TestTasks.chat("y-0", "hello").replace("/v1/chat/completions", "/v1/" + EVIL2) + "\n",
+        new JsonObject()).getString("id");
+    String main = create(chatLines("r-", LINES, ""), new JsonObject().put("purpose", "progress"))
         .getString("id");
     await("the view lists the batch", () -> row(main) != null);
 
@@ -132,20 +138,32 @@ class BatchesBrowserIT {
     assertEquals(String.valueOf(Files.size(saved)),
         row(main).findElement(By.cssSelector("[data-testid=batch-output]")).getDomAttribute("data-bytes"));
 
-    String slow = batches.create(chatLines("s-", 40, "[[sim:latency_ms=20000]] "), new JsonObject()).getString("id");
+    String slow = create(chatLines("s-", 40, "[[sim:latency_ms=20000]] "), new JsonObject()).getString("id");
     await("the slow batch offers Cancel", () -> button(slow) != null && button(slow).isDisplayed());
     button(slow).click();
     driver.switchTo().alert().dismiss();
+    assertTrue(Set.of("validating", "in_progress").contains(batches.batch(slow).getString("status")),
+        "a dismissed Cancel sent nothing");
     button(slow).click();
     driver.switchTo().alert().accept();
     await("the cancelled batch shows cancelling or cancelled", () -> Set.of("cancelling", "cancelled")
         .contains(text(row(slow), "batch-status")));
-    assertTrue(Set.of("cancelling", "cancelled").contains(batches.retrieve(slow).getString("status")));
+    assertTrue(Set.of("cancelling", "cancelled").contains(batches.batch(slow).getString("status")));
     await("its Cancel button is gone", () -> !button(slow).isDisplayed());
 
     await("the metadata with HTML in it shows as text", () -> text(row(evil), "batch-metadata")
         .equals("note: " + EVIL));
-    assertEquals(0, driver.findElements(By.cssSelector("main img, main script")).size(), "metadata parsed as HTML");
+    await("a batch refused for a line's url shows the error, HTML in it as text", () -> "failed".equals(
+        text(row(invalid), "batch-status")) && text(row(invalid), "batch-errors-text").startsWith("line 1: ")
+        && text(row(invalid), "batch-errors-text").contains(EVIL2));
+    assertEquals(0, driver.findElements(By.cssSelector("main img, main script")).size(), "batch text parsed as HTML");
+    await("the small batch completes with one answer and one refusal", () -> "completed".equals(
+        text(row(evil), "batch-status")) && row(evil).findElement(By.cssSelector("[data-testid=batch-errors]"))
+        .isDisplayed());
+    row(evil).findElement(By.cssSelector("[data-testid=batch-errors]")).click();
+    Path errors = downloads.resolve(evil + ".errors.jsonl");
+    await("its error file is saved under its batch's name", () -> Files.exists(errors) && lines(errors).size() == 1);
+    assertEquals("x-1", new JsonObject(lines(errors).get(0)).getString("custom_id"));
 
     // every 2 s while shown, one request at a time; nothing while the Overview is shown
     int before = batchUpdates();
@@ -173,15 +191,13 @@ class BatchesBrowserIT {
     Files.copy(shot, Path.of("target", "batches.png"), StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static byte[] chatLines(String prefix, int count, String promptPrefix) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < count; i++) {
-      out.append(new JsonObject().put("custom_id", prefix + i).put("method", "POST")
-          .put("url", "/v1/chat/completions").put("body", new JsonObject().put("model", "sim-1")
-              .put("messages", new JsonArray().add(new JsonObject().put("role", "user")
-                  .put("content", promptPrefix + "hello " + i)))).encode()).append('\n');
-    }
-    return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  private JsonObject create(String lines, JsonObject metadata) {
+    return batches.createBatch(lines, "/v1/chat/completions", metadata);
+  }
+
+  private static String chatLines(String prefix, int count, String promptPrefix) {
+    return IntStream.range(0, count).mapToObj(i -> TestTasks.chat(prefix + i, promptPrefix + "hello " + i) + "\n")
+        .collect(Collectors.joining());
   }
 
   private WebElement row(String id) {
