@@ -55,14 +55,8 @@ public final class BatchesApi {
 
   /** {@code ?limit=} 1 to 100 (default 20) {@code &after=<id>}: newest first, as OpenAI lists. */
   private void list(RoutingContext ctx) {
-    int limit;
-    try {
-      limit = Integer.parseInt(ctx.request().getParam("limit", "20"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 100) {
-      OpenAiError.send(ctx, 400, "'limit' must be an integer from 1 to 100", "limit", null);
+    int limit = OpenAiError.limit(ctx, 20, 100);
+    if (limit < 0) {
       return;
     }
     batches.list(limit, ctx.request().getParam("after"))

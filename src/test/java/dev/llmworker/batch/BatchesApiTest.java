@@ -37,10 +37,30 @@ class BatchesApiTest {
   }
 
   private void start() {
-    String monitor = stack.startNode(json -> json.put("api", new JsonObject().put("tokens", new JsonArray().add(TOKEN)))
+    start(new JsonObject());
+  }
+
+  /** A node with the API on over the embedded store; {@code api} keys besides the token, e.g. the window. */
+  private void start(JsonObject apiOverrides) {
+    String monitor = stack.startNode(json -> json.put("api", apiOverrides.copy().put("tokens", new JsonArray()
+            .add(TOKEN)))
+        .put("worker", new JsonObject().put("instances", 1).put("concurrency", 4))
         .put("store", new JsonObject().put("embedded", new JsonObject().put("dir", dir.resolve("store").toString()))))
         .monitorUrl();
     api = new OpenAiApi(monitor + "v1/", TOKEN);
+  }
+
+  /** Lines that each take the simulator {@code latencyMs}. */
+  private static String slowLines(int count, int latencyMs) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      out.append(TestTasks.chat("s-" + i, "slow " + i + " [[sim:latency_ms=" + latencyMs + "]]")).append('\n');
+    }
+    return out.toString();
+  }
+
+  private static long completed(JsonObject batch) {
+    return batch.getJsonObject("request_counts").getLong("completed");
   }
 
   private static String lines(int count, int failEvery) {
@@ -140,5 +160,84 @@ class BatchesApiTest {
     var notFound = api.send(api.request("batches/batch_nope"));
     assertEquals(404, notFound.statusCode());
     assertEquals("invalid_request_error", new JsonObject(notFound.body()).getJsonObject("error").getString("type"));
+  }
+
+  @Test
+  @DisplayName("cancel mid-run: cancelling, then cancelled with the finished lines in the output and batch_cancelled "
+      + "error lines for the rest, each custom_id once; no LLM call for a line not started")
+  void cancelMidRun() {
+    start();
+    JsonObject created = api.createBatch(slowLines(200, 150), "/v1/chat/completions", null);
+    String id = created.getString("id");
+    JsonObject[] seen = {null};
+    dev.llmworker.support.Eventually.await(Duration.ofSeconds(60), () -> completed(seen[0] = api.batch(id)) >= 8,
+        () -> "never 8 done: " + seen[0]);
+    var cancel = api.post("batches/" + id + "/cancel", new JsonObject());
+    assertEquals(200, cancel.statusCode(), cancel.body());
+    assertEquals("cancelling", new JsonObject(cancel.body()).getString("status"), cancel.body());
+    JsonObject done = api.awaitStatus(id, Duration.ofSeconds(60), "cancelled");
+    Map<String, JsonObject> output = byId(api.content(done.getString("output_file_id")));
+    Map<String, JsonObject> errors = byId(api.content(done.getString("error_file_id")));
+    assertEquals(200, output.size() + errors.size(), "every line once");
+    assertTrue(output.size() >= 8 && output.size() < 150, "finished before the cancel: " + output.size());
+    errors.values().forEach(e -> assertEquals("batch_cancelled", e.getJsonObject("error").getString("code"),
+        e.encode()));
+    output.keySet().forEach(k -> assertTrue(!errors.containsKey(k), k + " in both files"));
+    assertEquals(output.size(), stack.sim.stats().requests(), "an LLM call for a line that was not run");
+    assertEquals(new JsonObject().put("total", 200).put("completed", output.size()).put("failed", errors.size()),
+        done.getJsonObject("request_counts"));
+    assertTrue(done.getLong("cancelling_at") != null && done.getLong("cancelled_at") != null, done.encode());
+    assertEquals(409, api.post("batches/" + id + "/cancel", new JsonObject()).statusCode(), "cancel after the end");
+  }
+
+  @Test
+  @DisplayName("a batch not done within its window (api.completionWindowSeconds) is expired: the lines not started "
+      + "by then are batch_expired error lines, no call made for them")
+  void expires() {
+    start(new JsonObject().put("completionWindowSeconds", 3));
+    JsonObject created = api.createBatch(slowLines(300, 150), "/v1/chat/completions", null);
+    JsonObject done = api.awaitStatus(created.getString("id"), Duration.ofSeconds(60), "expired", "completed");
+    assertEquals("expired", done.getString("status"), done.encode());
+    Map<String, JsonObject> output = byId(api.content(done.getString("output_file_id")));
+    Map<String, JsonObject> errors = byId(api.content(done.getString("error_file_id")));
+    assertEquals(300, output.size() + errors.size());
+    assertTrue(errors.values().stream().allMatch(e -> "batch_expired".equals(e.getJsonObject("error")
+        .getString("code"))), "other errors than batch_expired");
+    assertTrue(!errors.isEmpty() && !output.isEmpty(), output.size() + " done, " + errors.size() + " expired");
+    assertEquals(output.size(), stack.sim.stats().requests());
+    assertTrue(done.getLong("expired_at") != null, done.encode());
+  }
+
+  @Test
+  @DisplayName("on an S3-protocol server of the test's own (store.endpoint + bucket): the batch's records, parts and "
+      + "files go there through the SDK; /metrics counts the batch by status")
+  void onAnS3Server() throws Exception {
+    try (dev.llmworker.store.EmbeddedS3 s3 = dev.llmworker.store.EmbeddedS3.start("127.0.0.1", 0, dir.resolve("s3"));
+        dev.llmworker.store.ObjectStore admin = dev.llmworker.store.ObjectStore.open(s3.endpoint(), "us-east-1",
+            "team-bucket", "", stack.vertx.getOrCreateContext())) {
+      dev.llmworker.support.SqsFixture.await(admin.ensureBucket(true));
+      String monitor = stack.startNode(json -> json.put("api", new JsonObject().put("tokens", new JsonArray()
+              .add(TOKEN)))
+          .put("store", new JsonObject().put("endpoint", s3.endpoint()).put("bucket", "team-bucket")
+              .put("prefix", "llmw"))).monitorUrl();
+      api = new OpenAiApi(monitor + "v1/", TOKEN);
+      JsonObject created = api.createBatch(lines(50, 0), "/v1/chat/completions", null);
+      JsonObject done = api.awaitStatus(created.getString("id"), Duration.ofSeconds(60), "completed");
+      assertEquals(50, byId(api.content(done.getString("output_file_id"))).size());
+      var keys = dev.llmworker.support.SqsFixture.await(admin.list("llmw/")).stream()
+          .map(dev.llmworker.store.ObjectStore.Entry::key).toList();
+      assertTrue(keys.contains("llmw/batches/records/" + created.getString("id") + ".json"), keys.toString());
+      assertTrue(keys.contains("llmw/files/" + done.getString("output_file_id") + ".content"), keys.toString());
+      assertTrue(keys.stream().noneMatch(k -> k.startsWith("llmw/batches/parts/")), "parts left: " + keys);
+      dev.llmworker.support.Eventually.await(Duration.ofSeconds(15), () -> {
+        try {
+          String metrics = dev.llmworker.support.Http.get(monitor + "metrics").body();
+          return metrics.contains("llmw_batches{status=\"completed\"} 1.0")
+              && metrics.contains("llmw_batch_requests{outcome=\"completed\",status=\"completed\"} 50.0");
+        } catch (Exception e) {
+          return false;
+        }
+      }, () -> "no batch gauges on /metrics");
+    }
   }
 }
