@@ -132,13 +132,20 @@ class OpenAiSdkIT {
   }
 
   /** Runs one scenario of batches.mjs and returns its summary line, which says ok. */
-  private JsonObject batches(String baseUrl, String scenario, String... env) throws Exception {
+  private JsonObject batches(JarProcess jar, String baseUrl, String scenario, String... env) throws Exception {
     Map<String, String> all = new HashMap<>(Map.of("LLMW_BASE_URL", baseUrl, "LLMW_API_TOKEN", TOKEN,
         "SCENARIO", scenario, "WORK_DIR", dir.toAbsolutePath().toString()));
     for (int i = 0; i + 1 < env.length; i += 2) {
       all.put(env[i], env[i + 1]);
     }
-    String out = node(NODE_DIR.resolve("batches.mjs"), all);
+    String out;
+    try {
+      out = node(NODE_DIR.resolve("batches.mjs"), all);
+    } catch (AssertionError e) {
+      String log = jar.output();
+      throw new AssertionError(e.getMessage() + "\n--- the node's last output:\n"
+          + log.substring(Math.max(0, log.length() - 6000)), e);
+    }
     JsonObject summary = new JsonObject(out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
         .orElseThrow(() -> new AssertionError(out)));
     assertTrue(summary.getBoolean("ok"), out);
@@ -160,7 +167,7 @@ class OpenAiSdkIT {
       String base = node.getValue();
       List<String> created = new ArrayList<>();
 
-      JsonObject completed = batches(base, "completed", "LINES", "2000");
+      JsonObject completed = batches(jar, base, "completed", "LINES", "2000");
       created.add(completed.getString("id"));
       assertEquals("completed", completed.getString("status"), completed.encode());
       assertEquals(counts(2000, 2000, 0), completed.getJsonObject("request_counts"), completed.encode());
@@ -172,7 +179,7 @@ class OpenAiSdkIT {
       assertEquals(2000, sim.stats().okCount(), "LLM calls for 2,000 lines");
 
       long before = sim.stats().requests();
-      JsonObject errors = batches(base, "errors", "LINES", "300", "FAIL_EVERY", "7");
+      JsonObject errors = batches(jar, base, "errors", "LINES", "300", "FAIL_EVERY", "7");
       created.add(errors.getString("id"));
       int refused = errors.getInteger("refused");
       assertEquals(43, refused);
@@ -184,7 +191,7 @@ class OpenAiSdkIT {
       assertEquals(300, sim.stats().requests() - before, "a 400 is not retried: one call per line");
 
       before = sim.stats().requests();
-      JsonObject invalid = batches(base, "invalid");
+      JsonObject invalid = batches(jar, base, "invalid");
       created.add(invalid.getString("id"));
       assertEquals("failed", invalid.getString("status"), invalid.encode());
       assertTrue(invalid.getLong("failed_at") != null, invalid.encode());
@@ -197,7 +204,7 @@ class OpenAiSdkIT {
       assertEquals("mismatched_url", data.getJsonObject(2).getString("code"), data.encode());
       assertEquals(0, sim.stats().requests() - before, "a failed batch called the LLM");
 
-      JsonObject listed = batches(base, "list");
+      JsonObject listed = batches(jar, base, "list");
       List<String> newestFirst = new ArrayList<>(created);
       java.util.Collections.reverse(newestFirst);
       assertEquals(newestFirst, listed.getJsonArray("ids").getList(), listed.encode());
@@ -217,7 +224,7 @@ class OpenAiSdkIT {
         "LLMW_WORKER_CONCURRENCY", "4"));
     try (JarProcess jar = node.getKey()) {
       int lines = 400;
-      JsonObject cancel = batches(node.getValue(), "cancel", "LINES", String.valueOf(lines));
+      JsonObject cancel = batches(jar, node.getValue(), "cancel", "LINES", String.valueOf(lines));
       assertEquals("cancelling", cancel.getString("cancel_status"), cancel.encode());
       assertEquals("cancelled", cancel.getString("status"), cancel.encode());
       assertTrue(cancel.getLong("cancelling_at") != null && cancel.getLong("cancelled_at") != null, cancel.encode());
