@@ -21,9 +21,14 @@ final class BatchRecords {
   private static final String RUNS = "batches/run/";
   private static final String CANCELS = "batches/cancels/";
 
+  private static final int ATTEMPTS = 5;
+  private static final long RETRY_MS = 50;
+
+  private final io.vertx.core.Vertx vertx;
   private final ObjectStore store;
 
-  BatchRecords(ObjectStore store) {
+  BatchRecords(io.vertx.core.Vertx vertx, ObjectStore store) {
+    this.vertx = vertx;
     this.store = store;
   }
 
@@ -36,12 +41,28 @@ final class BatchRecords {
     if (!Batch.validId(id)) {
       return Future.succeededFuture(null);
     }
-    return store.getBytes(RECORDS + id + ".json").map(b -> b == null ? null : b.toJsonObject());
+    return json(RECORDS + id + ".json");
+  }
+
+  /** A JSON object, or null when there is none. */
+  private Future<JsonObject> json(String key) {
+    return again(() -> store.getBytes(key).map(b -> b == null ? null : b.toJsonObject()), ATTEMPTS);
+  }
+
+  /**
+   * Some stores fail a read of an object being replaced, or answer its new bytes cut at the old length, and fail one
+   * of two writes of the same object at once (the embedded S3Proxy's directory backend does all three): records,
+   * runs and cancel marks are read and written again shortly when that happens.
+   */
+  private <T> Future<T> again(java.util.function.Supplier<Future<T>> step, int attempts) {
+    return step.get().recover(e -> attempts > 1
+        ? vertx.timer(RETRY_MS).compose(v -> again(step, attempts - 1))
+        : Future.failedFuture(e));
   }
 
   Future<JsonObject> put(JsonObject record) {
-    return store.putBytes(RECORDS + record.getString("id") + ".json", record.toBuffer(), "application/json")
-        .map(record);
+    return again(() -> store.putBytes(RECORDS + record.getString("id") + ".json", record.toBuffer(),
+        "application/json"), ATTEMPTS).map(record);
   }
 
   /**
@@ -50,20 +71,21 @@ final class BatchRecords {
    * frequent writes never race the record's. Null when there is none.
    */
   Future<JsonObject> run(String id) {
-    return store.getBytes(RUNS + id + ".json").map(b -> b == null ? null : b.toJsonObject());
+    return json(RUNS + id + ".json");
   }
 
   Future<Void> putRun(String id, JsonObject run) {
-    return store.putBytes(RUNS + id + ".json", run.toBuffer(), "application/json");
+    return again(() -> store.putBytes(RUNS + id + ".json", run.toBuffer(), "application/json"), ATTEMPTS);
   }
 
   /** When a cancel was asked for (epoch s), or null: a marker of its own, written by whichever node got the call. */
   Future<Long> cancelledAt(String id) {
-    return store.getBytes(CANCELS + id + ".json").map(b -> b == null ? null : b.toJsonObject().getLong("at"));
+    return json(CANCELS + id + ".json").map(o -> o == null ? null : o.getLong("at"));
   }
 
   Future<Void> putCancel(String id, long at) {
-    return store.putBytes(CANCELS + id + ".json", new JsonObject().put("at", at).toBuffer(), "application/json");
+    return again(() -> store.putBytes(CANCELS + id + ".json", new JsonObject().put("at", at).toBuffer(),
+        "application/json"), ATTEMPTS);
   }
 
   /** Ids of every batch, newest first. */

@@ -44,7 +44,7 @@ public final class BatchVerticle extends VerticleBase {
           + w.config().sqs().batchResultsQueueName() + "\" exists; the Batch API (api.tokens) needs a queue for its "
           + "results: create it, or set sqs.batchResultsQueueUrl / sqs.batchResultsQueueName"));
     }
-    BatchRecords records = new BatchRecords(w.store().on(context));
+    BatchRecords records = new BatchRecords(vertx, w.store().on(context));
     Path workDir = Path.of(System.getProperty("java.io.tmpdir"), "llmw-batches");
     Set<String> providers = new LinkedHashSet<>();
     w.config().providers().forEach(p -> providers.add(p.name()));

@@ -110,4 +110,14 @@ public final class SqsFixture implements AutoCloseable {
       return e.getCause();
     }
   }
+
+  /** Waits for a future; returns why it failed, or null when it succeeded. */
+  public static Throwable awaitFailureOrNull(Future<?> future) {
+    try {
+      await(future);
+      return null;
+    } catch (java.util.concurrent.CompletionException e) {
+      return e.getCause();
+    }
+  }
 }
