@@ -78,6 +78,7 @@ final class BatchCreateCommand extends ApiCommand {
     } catch (ClientException | Unreachable e) {
       try {
         api.deleteFile(fileId);
+        say("no batch was created; removed the uploaded file " + fileId);
       } catch (ClientException | Unreachable cleanup) {
         say("note: the uploaded file " + fileId + " is left on the node: " + cleanup.getMessage());
       }
