@@ -2,6 +2,7 @@ package dev.llmworker.api;
 
 import dev.llmworker.monitor.HttpJson;
 import dev.llmworker.store.ObjectStore;
+import dev.llmworker.store.StoredFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -83,14 +84,8 @@ public final class FilesApi {
     String purpose = ctx.request().getParam("purpose");
     String after = ctx.request().getParam("after");
     boolean ascending = "asc".equals(ctx.request().getParam("order"));
-    int limit;
-    try {
-      limit = Integer.parseInt(ctx.request().getParam("limit", "10000"));
-    } catch (NumberFormatException e) {
-      limit = -1;
-    }
-    if (limit < 1 || limit > 10_000) {
-      OpenAiError.send(ctx, 400, "'limit' must be an integer from 1 to 10000", "limit", null);
+    int limit = OpenAiError.limit(ctx, 10_000, 10_000);
+    if (limit < 0) {
       return;
     }
     int max = limit;

@@ -60,14 +60,16 @@ public record LlmwConfig(
    * The OpenAI-compatible Files and Batches API ({@code /v1/...} on the monitor's port): on when {@code tokens}
    * lists at least one bearer token.
    */
-  public record Api(List<String> tokens, int maxUploadBytes, Store store) {
+  public record Api(List<String> tokens, int maxUploadBytes, int maxBatchLines, int completionWindowSeconds,
+      Store store) {
     public boolean enabled() {
       return !tokens.isEmpty();
     }
 
     @Override
     public String toString() {
-      return "Api[tokens=" + tokens.size() + ", maxUploadBytes=" + maxUploadBytes + ", store=" + store + "]";
+      return "Api[tokens=" + tokens.size() + ", maxUploadBytes=" + maxUploadBytes + ", maxBatchLines="
+          + maxBatchLines + ", completionWindowSeconds=" + completionWindowSeconds + ", store=" + store + "]";
     }
   }
 
@@ -106,7 +108,9 @@ public record LlmwConfig(
       String embeddedHost,
       int embeddedPort,
       int maxReceiveCount,
-      int maxMessageBytes) {
+      int maxMessageBytes,
+      String batchResultsQueueUrl,
+      String batchResultsQueueName) {
 
     /** SQS's classic limit for one message, and for one SendMessageBatch (AWS raised both to 1 MiB in 2025). */
     public static final int CLASSIC_MAX_MESSAGE_BYTES = 262_144;
@@ -118,13 +122,14 @@ public record LlmwConfig(
     /** Embedded SQS on the given port, whatever endpoint or queue URLs were configured. */
     public Sqs embeddedOn(int port) {
       return new Sqs("", region, "", "", "", queueName, resultsQueueName, dlqName, waitTimeSeconds,
-          visibilityTimeoutSeconds, maxConnections, embeddedHost, port, maxReceiveCount, maxMessageBytes);
+          visibilityTimeoutSeconds, maxConnections, embeddedHost, port, maxReceiveCount, maxMessageBytes, "",
+          batchResultsQueueName);
     }
 
     public Sqs withEndpoint(String newEndpoint) {
       return new Sqs(newEndpoint, region, queueUrl, resultsQueueUrl, dlqUrl, queueName, resultsQueueName,
           dlqName, waitTimeSeconds, visibilityTimeoutSeconds, maxConnections, embeddedHost, embeddedPort,
-          maxReceiveCount, maxMessageBytes);
+          maxReceiveCount, maxMessageBytes, batchResultsQueueUrl, batchResultsQueueName);
     }
   }
 
@@ -296,7 +301,9 @@ public record LlmwConfig(
         r.nonEmpty("sqs.embedded.host"),
         r.integer("sqs.embedded.port", 0, 65_535),
         r.integer("sqs.maxReceiveCount", 1, 1000),
-        r.integer("sqs.maxMessageBytes", 1024, 1_048_576));
+        r.integer("sqs.maxMessageBytes", 1024, 1_048_576),
+        r.url("sqs.batchResultsQueueUrl", true),
+        r.nonEmpty("sqs.batchResultsQueueName"));
     Poller poller = new Poller(
         r.integer("poller.maxConcurrentReceives", 1, 100),
         r.integer("poller.receiveLingerMs", 0, 10_000),
@@ -334,7 +341,8 @@ public record LlmwConfig(
         r.string("cluster.publicHost"),
         tls(r));
     Api api = new Api(r.tokens("api.tokens", Monitor.MIN_TOKEN_LENGTH), r.integer("api.maxUploadBytes", 1024,
-        2_000_000_000), new Store(r.url("store.endpoint", true), r.string("store.bucket"), r.string("store.prefix"),
+        2_000_000_000), r.integer("api.maxBatchLines", 1, 10_000_000),
+        r.integer("api.completionWindowSeconds", 1, 30 * 86_400), new Store(r.url("store.endpoint", true), r.string("store.bucket"), r.string("store.prefix"),
         r.string("store.region").isEmpty() ? sqs.region() : r.string("store.region"),
         r.nonEmpty("store.embedded.host"), r.integer("store.embedded.port", 0, 65_535),
         r.nonEmpty("store.embedded.dir")));

@@ -1,5 +1,6 @@
 package dev.llmworker.app;
 
+import dev.llmworker.batch.BatchVerticle;
 import dev.llmworker.limits.BudgetShareVerticle;
 import dev.llmworker.monitor.MonitorVerticle;
 import dev.llmworker.monitor.NodeMetrics;
@@ -59,6 +60,8 @@ public final class Node {
   private String sharesId;
   private String monitorId;
   private MonitorVerticle monitor;
+  private BatchVerticle batches;
+  private String batchesId;
   private long publisher = -1;
   private volatile boolean deployed;
 
@@ -141,11 +144,21 @@ public final class Node {
     if (!roles.contains(Role.MONITOR)) {
       return Future.succeededFuture();
     }
-    return startStore().compose(v -> {
+    return startStore().compose(v -> deployBatches()).compose(v -> {
       monitor = new MonitorVerticle(new MonitorVerticle.Wiring(config, queues, sqs, stats, () -> deployed, registry,
-          roles.contains(Role.WORKER), store));
+          roles.contains(Role.WORKER), store, batches == null ? null : batches.service()));
       return vertx.deployVerticle(monitor);
     }).onSuccess(id -> monitorId = id).mapEmpty();
+  }
+
+  /** With the Batch API on: the collector of batch results and the sweeper that moves batches on. */
+  private Future<Void> deployBatches() {
+    if (store == null) {
+      return Future.succeededFuture();
+    }
+    batches = new BatchVerticle(new BatchVerticle.Wiring(config, store, sqs.operations(), queues, stats.nodeId(),
+        registry));
+    return vertx.deployVerticle(batches).onSuccess(id -> batchesId = id).mapEmpty();
   }
 
   /**
@@ -230,6 +243,7 @@ public final class Node {
         .onComplete(ar -> hurryAfterPoller())
         .compose(v -> workers == null ? Future.succeededFuture() : workers.stop())
         .compose(v -> undeploy(sharesId))
+        .compose(v -> undeploy(batchesId))
         .compose(v -> undeploy(monitorId))
         .mapEmpty();
   }
@@ -304,6 +318,9 @@ public final class Node {
       lines.add("tasks queue: " + queues.tasks());
       lines.add("results queue: " + queues.results());
       lines.add("dead-letter queue: " + queues.dlq());
+      if (queues.batchResults() != null) {
+        lines.add("batch results queue: " + queues.batchResults());
+      }
     } else {
       lines.add("SQS: not used (a worker-only node gets its tasks from the cluster's pollers)");
     }

@@ -18,7 +18,7 @@ import java.util.HexFormat;
  * UTF-8 spoils only its own line. Line ends are {@code \n} or {@code \r\n}; a UTF-8 byte order mark at the start
  * of the file is not part of the first line.
  */
-final class InputLines implements Closeable {
+public final class InputLines implements Closeable {
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
   private final InputStream in;
@@ -46,7 +46,7 @@ final class InputLines implements Closeable {
     }
   }
 
-  InputLines(InputStream in, MessageLimit limit) {
+  public InputLines(InputStream in, MessageLimit limit) {
     this.in = in;
     this.limit = limit;
     this.maxLineBytes = limit.bytes();

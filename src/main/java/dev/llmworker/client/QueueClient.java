@@ -73,7 +73,7 @@ public final class QueueClient implements AutoCloseable {
     return new LlmwConfig.Sqs(endpoint, region, queueUrl.toString(), sqs.resultsQueueUrl(), sqs.dlqUrl(),
         sqs.queueName(), sqs.resultsQueueName(), sqs.dlqName(), sqs.waitTimeSeconds(),
         sqs.visibilityTimeoutSeconds(), sqs.maxConnections(), sqs.embeddedHost(), sqs.embeddedPort(),
-        sqs.maxReceiveCount(), sqs.maxMessageBytes());
+        sqs.maxReceiveCount(), sqs.maxMessageBytes(), sqs.batchResultsQueueUrl(), sqs.batchResultsQueueName());
   }
 
   /** The configured SQS, or the embedded one of a running node when nothing is configured. */

@@ -13,7 +13,7 @@ import java.io.IOException;
  * Reads result lines (Batch API output lines): the key a line is deduplicated by, whether it is a failure, and
  * its compact one-line form. A body that is not a result becomes an {@code unreadable_result} line instead.
  */
-final class ResultLineReader {
+public final class ResultLineReader {
   static final String UNREADABLE = "unreadable_result";
 
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -24,12 +24,12 @@ final class ResultLineReader {
   private ResultLineReader() {}
 
   /** A queue message read as a result line. {@code customId} is null for an unreadable body. */
-  record Read(String customId, boolean failure, String line) {}
+  public record Read(String customId, boolean failure, String line) {}
 
   /** What a line already in a file stands for: its custom_id, or for an unreadable one the message it came from. */
   record Key(String customId, String messageId) {}
 
-  static Read read(String messageId, String body) {
+  public static Read read(String messageId, String body) {
     JsonNode tree;
     try {
       tree = JSON.readTree(body);

@@ -5,11 +5,11 @@ package dev.llmworker.client;
  * failures to the errors file, redeliveries and results already in either file nowhere. A success for an id
  * that failed before (a dead-lettered task redriven and now done) still goes to the results file.
  */
-final class ResultRouter {
-  enum Target { RESULTS, ERRORS, DUPLICATE }
+public final class ResultRouter {
+  public enum Target { RESULTS, ERRORS, DUPLICATE }
 
   /** Where a message's line goes, and the line (null for a duplicate). */
-  record Routed(Target target, String line) {}
+  public record Routed(Target target, String line) {}
 
   private final SeenIds succeeded = new SeenIds();
   private final SeenIds failed = new SeenIds();
@@ -18,9 +18,9 @@ final class ResultRouter {
   private final Tally tally = new Tally();
 
   /** Counts of what this run did. */
-  static final class Tally {
-    long results;
-    long errors;
+  public static final class Tally {
+    public long results;
+    public long errors;
     long duplicates;
     long recovered;
     long unreadable;
@@ -44,7 +44,12 @@ final class ResultRouter {
     return succeeded.size() + failed.size() + unreadable.size();
   }
 
-  Routed route(String messageId, String body) {
+  /** Whether a line for {@code customId} has been written (to either file). */
+  public boolean known(String customId) {
+    return succeeded.contains(customId) || failed.contains(customId);
+  }
+
+  public Routed route(String messageId, String body) {
     ResultLineReader.Read read = ResultLineReader.read(messageId, body);
     if (read.customId() == null) {
       if (unreadable.putIfAbsent(messageId, 0) >= 0) {
@@ -71,7 +76,7 @@ final class ResultRouter {
     return new Routed(Target.RESULTS, read.line());
   }
 
-  Tally tally() {
+  public Tally tally() {
     return tally;
   }
 

@@ -19,7 +19,7 @@ import java.util.function.BiConsumer;
  * A JSONL file that result lines are appended to and forced to disk before their messages are deleted. Opening
  * it repairs what an interrupted run can leave behind: a last line without its newline.
  */
-final class ResultsFile implements AutoCloseable {
+public final class ResultsFile implements AutoCloseable {
   private static final int TAIL_CHUNK = 64 * 1024;
 
   private final Path path;
@@ -36,7 +36,7 @@ final class ResultsFile implements AutoCloseable {
    * Opens (creating if need be) for appending, cutting off a torn last line; a {@link ClientException} if not
    * writable.
    */
-  static ResultsFile open(Path path) {
+  public static ResultsFile open(Path path) {
     if (Files.exists(path) && !Files.isRegularFile(path)) {
       // a directory, a device or a pipe: none can be repaired, read back and appended to
       throw new ClientException("cannot open " + path + ": not a regular file");
@@ -90,7 +90,7 @@ final class ResultsFile implements AutoCloseable {
   }
 
   /** Appends whole lines (each ending in '\n'); not durable until {@link #force()}. */
-  void append(byte[] lines) {
+  public void append(byte[] lines) {
     ByteBuffer buffer = ByteBuffer.wrap(lines);
     try {
       while (buffer.hasRemaining()) {
@@ -102,7 +102,7 @@ final class ResultsFile implements AutoCloseable {
   }
 
   /** Waits until everything appended is on disk: only then may the lines' messages be deleted. */
-  void force() {
+  public void force() {
     try {
       channel.force(false);
     } catch (IOException e) {

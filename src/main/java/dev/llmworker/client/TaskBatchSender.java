@@ -2,6 +2,7 @@ package dev.llmworker.client;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 
@@ -23,7 +25,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
  * (throttling, 5xx, connection), are retried with backoff; what SQS refuses for good is reported by line. A
  * batch that still fails as a whole after the retries stops the sending: the queue cannot be used.
  */
-final class TaskBatchSender {
+public final class TaskBatchSender {
   static final int MAX_ENTRIES = 10;
   static final int MAX_ATTEMPTS = 5;
   private static final long BASE_DELAY_MS = 200;
@@ -31,7 +33,7 @@ final class TaskBatchSender {
   private static final String NOT_SENT = "not sent: sending stopped after a batch failed for good";
 
   /** What happens to the lines: called from SDK threads, so implementations must be thread-safe. */
-  interface Outcomes {
+  public interface Outcomes {
     void sent(int count);
 
     void refused(long line, String code, String reason);
@@ -43,11 +45,19 @@ final class TaskBatchSender {
   private final int inFlight;
   private final Semaphore slots;
   private final Outcomes outcomes;
+  private final Map<String, MessageAttributeValue> attributes;
   private final AtomicReference<Throwable> stopped = new AtomicReference<>();
   private List<CheckedTask> batch = new ArrayList<>(MAX_ENTRIES);
   private int batchBytes;
 
   TaskBatchSender(SqsAsyncClient sqs, String queueUrl, int maxBatchBytes, int inFlight, Outcomes outcomes) {
+    this(sqs, queueUrl, maxBatchBytes, inFlight, outcomes, Map.of());
+  }
+
+  /** @param attributes message attributes every message gets (a Batch API batch's tag) */
+  public TaskBatchSender(SqsAsyncClient sqs, String queueUrl, int maxBatchBytes, int inFlight, Outcomes outcomes,
+      Map<String, MessageAttributeValue> attributes) {
+    this.attributes = attributes;
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.maxBatchBytes = maxBatchBytes;
@@ -57,7 +67,7 @@ final class TaskBatchSender {
   }
 
   /** Queues a task for sending; false, and the task reported not sent, once sending has stopped. */
-  boolean add(CheckedTask task) throws InterruptedException {
+  public boolean add(CheckedTask task) throws InterruptedException {
     if (stopped.get() != null) {
       outcomes.refused(task.line(), "not_sent", NOT_SENT);
       return false;
@@ -71,7 +81,7 @@ final class TaskBatchSender {
   }
 
   /** Sends what is left and waits until every batch is settled (sent, refused, or given up). */
-  void finish() throws InterruptedException {
+  public void finish() throws InterruptedException {
     if (stopped.get() == null && !batch.isEmpty()) {
       dispatch();
     }
@@ -84,7 +94,7 @@ final class TaskBatchSender {
   }
 
   /** Why sending stopped, or null while it goes on. */
-  Throwable stopReason() {
+  public Throwable stopReason() {
     return stopped.get();
   }
 
@@ -106,7 +116,8 @@ final class TaskBatchSender {
     for (int i = 0; i < tasks.size(); i++) {
       CheckedTask t = tasks.get(i);
       entries.add(SendMessageBatchRequestEntry.builder().id(Integer.toString(i)).messageBody(t.body())
-          .messageGroupId(t.groupId()).messageDeduplicationId(t.deduplicationId()).build());
+          .messageGroupId(t.groupId()).messageDeduplicationId(t.deduplicationId()).messageAttributes(attributes)
+          .build());
     }
     CompletableFuture<SendMessageBatchResponse> call;
     try {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * ({@link TaskDecoder}, with the same providers, and whether the provider a task goes to serves its endpoint), then what SQS would refuse (size, characters), a custom_id
  * already used in this file, and for FIFO queues the group. A rejection is a {@link TaskRejected} with a code.
  */
-final class TaskLineCheck {
+public final class TaskLineCheck {
   private final TaskDecoder decoder;
   private final ProviderRoutes routes;
   private final MessageLimit limit;
@@ -30,7 +30,7 @@ final class TaskLineCheck {
    * @param groupBy          for FIFO queues: a field (dotted path) whose value is the message group; null for
    *                         one group per task (its custom_id)
    */
-  TaskLineCheck(TaskDecoder decoder, ProviderRoutes routes, MessageLimit limit, String providerOverride,
+  public TaskLineCheck(TaskDecoder decoder, ProviderRoutes routes, MessageLimit limit, String providerOverride,
       boolean fifo, String groupBy) {
     this.decoder = decoder;
     this.routes = routes;
@@ -40,7 +40,7 @@ final class TaskLineCheck {
     this.groupByPath = groupBy == null ? null : groupBy.split("\\.", -1);
   }
 
-  CheckedTask check(InputLines.Line line) {
+  public CheckedTask check(InputLines.Line line) {
     if (!line.readable()) {
       throw new TaskRejected(line.problemCode(), line.problem(), null);
     }

@@ -1,6 +1,9 @@
 package dev.llmworker.monitor;
 
+import dev.llmworker.api.BatchesApi;
+import dev.llmworker.api.BatchesView;
 import dev.llmworker.api.FilesApi;
+import dev.llmworker.batch.BatchService;
 import dev.llmworker.app.LlmwConfig;
 import dev.llmworker.store.ObjectStore;
 import dev.llmworker.sqs.DeadLetterQueue;
@@ -33,7 +36,8 @@ public final class MonitorVerticle extends VerticleBase {
   /** What the monitor serves from: the node's config, queues, SQS clients, counters and metrics registry. */
   /** {@code store}: the Batch API's, null when the API is off. */
   public record Wiring(LlmwConfig config, QueueUrls queues, SqsClients sqs, NodeStats local,
-      BooleanSupplier deployed, PrometheusMeterRegistry registry, boolean localWorkers, ObjectStore store) {}
+      BooleanSupplier deployed, PrometheusMeterRegistry registry, boolean localWorkers, ObjectStore store,
+      BatchService batches) {}
 
   private final Wiring w;
   private final ClusterStats cluster = new ClusterStats();
@@ -87,8 +91,10 @@ public final class MonitorVerticle extends VerticleBase {
     if (w.store() == null) {
       FilesApi.mountDisabled(router);
     } else {
-      new FilesApi(vertx, w.store(), w.config().api().maxUploadBytes(),
-          System.getProperty("java.io.tmpdir") + "/llmw-uploads").mount(router, w.config().api().tokens());
+      String tmp = System.getProperty("java.io.tmpdir") + "/llmw-uploads";
+      new FilesApi(vertx, w.store(), w.config().api().maxUploadBytes(), tmp).mount(router, w.config().api().tokens());
+      new BatchesApi(w.batches()).mount(router);
+      new BatchesView(vertx, w.batches(), tmp).mount(router);
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(w.registry()));
     router.get("/health").handler(HealthCheckHandler.create(vertx)

@@ -10,6 +10,7 @@ import dev.llmworker.sqs.QueueUrls;
 import dev.llmworker.sqs.SqsBatcher;
 import dev.llmworker.sqs.SqsText;
 import dev.llmworker.sqs.VisibilityChange;
+import dev.llmworker.task.BatchTag;
 import dev.llmworker.task.ResultLine;
 import dev.llmworker.task.TaskOutcome;
 import io.vertx.core.Future;
@@ -34,7 +35,8 @@ final class OutcomeSettler {
       SqsBatcher<OutgoingMessage> deadLetters,
       SqsBatcher<String> deletes,
       SqsBatcher<VisibilityChange> visibility,
-      SqsBatcher<OutgoingMessage> requeues) {}
+      SqsBatcher<OutgoingMessage> requeues,
+      SqsBatcher<OutgoingMessage> batchResults) {}
 
   private final Batchers out;
   private final QueueUrls queues;
@@ -64,7 +66,7 @@ final class OutcomeSettler {
 
   Future<Settlement> settle(InFlightMessage message, TaskOutcome outcome) {
     return switch (outcome.kind()) {
-      case SUCCEEDED -> storeResult(message, outcome);
+      case SUCCEEDED, SKIPPED -> storeResult(message, outcome);
       case DEAD_LETTER -> deadLetter(message, outcome.customId(), outcome.resultLine(), outcome.code(),
           outcome.reason());
       case RETRY -> retryLater(message, outcome);
@@ -94,8 +96,7 @@ final class OutcomeSettler {
     String line = SqsText.storableJson(outcome.resultLine());
     return oversize.fit(outcome.customId(), line)
         .map(SqsText::storableJson) // a trimmed line is encoded again
-        .compose(fitted -> retries.store(() -> out.results().add(resultMessage(message, fitted)),
-            "result of task " + outcome.customId()))
+        .compose(fitted -> retries.store(() -> sendResult(message, fitted), "result of task " + outcome.customId()))
         .onSuccess(stored -> message.storedAtNanos = System.nanoTime())
         .compose(stored -> delete(message).map(Settlement.SUCCEEDED))
         .recover(error -> unstorable(message, outcome, line, error));
@@ -148,7 +149,7 @@ final class OutcomeSettler {
 
   private Future<Void> errorLine(InFlightMessage message, String customId, String line) {
     String storable = SqsText.storableJson(line);
-    return retries.store(() -> out.results().add(resultMessage(message, storable)), "error line of " + customId)
+    return retries.store(() -> sendResult(message, storable), "error line of " + customId)
         .recover(error -> {
           LOG.error("task {}: its error line could not be stored ({}); its DLQ entry says why it failed", customId,
               error.getMessage());
@@ -170,13 +171,26 @@ final class OutcomeSettler {
   }
 
   /**
-   * A result line; for a FIFO results queue in the task's group, deduplicated by this receive of this message (its
+   * A result line goes to the results queue; a line of a Batch API batch (tagged {@link BatchTag}) to the batch
+   * results queue, tagged the same, from where it is collected into its batch's files.
+   */
+  private Future<Void> sendResult(InFlightMessage message, String line) {
+    String batch = BatchTag.batchOf(message.attributes);
+    if (batch != null && out.batchResults() != null) {
+      OutgoingMessage tagged = new OutgoingMessage(line, BatchTag.of(batch, BatchTag.expiresOf(message.attributes)),
+          null, null, 0);
+      return out.batchResults().add(inResultGroup(message, tagged, queues.batchResults()));
+    }
+    return out.results().add(inResultGroup(message, OutgoingMessage.of(line), queues.results()));
+  }
+
+  /**
+   * For a FIFO results queue, the line goes in the task's group, deduplicated by this receive of this message (its
    * id and receive count): a re-send of the same line (a batch retried) is dropped by SQS, but a new delivery — a
    * redrive or a resubmit (a new message id), a redelivery (a new receive) — and so a new outcome never is.
    */
-  private OutgoingMessage resultMessage(InFlightMessage message, String line) {
-    OutgoingMessage result = OutgoingMessage.of(line);
-    if (!FifoIds.isFifo(queues.results())) {
+  private static OutgoingMessage inResultGroup(InFlightMessage message, OutgoingMessage result, String queueUrl) {
+    if (!FifoIds.isFifo(queueUrl)) {
       return result;
     }
     String key = "message:" + message.messageId + ":receive:" + message.receiveCount;

@@ -1,6 +1,7 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.app.LlmwConfig;
+import dev.llmworker.batch.BatchStops;
 import dev.llmworker.bus.BusCodecs;
 import dev.llmworker.bus.ShutdownPhase;
 import dev.llmworker.monitor.NodeStats;
@@ -41,6 +42,7 @@ public final class PollerVerticle extends VerticleBase {
   private WorkerDispatcher workers;
   private TaskFlow flow;
   private ReceiveLoop receiver;
+  private BatchStops batchStops;
   private boolean stopping;
   private Promise<Void> drained;
   /** A second signal ended the grace period early; it can come before this verticle's stop has begun. */
@@ -66,7 +68,8 @@ public final class PollerVerticle extends VerticleBase {
         SqsBatches.sends(vertx, sqs.operations(), queues.dlq(), flush),
         SqsBatches.deletes(vertx, sqs.operations(), queues.tasks(), flush),
         SqsBatches.visibility(vertx, sqs.operations(), queues.tasks(), flush),
-        SqsBatches.sends(vertx, sqs.operations(), queues.tasks(), flush));
+        SqsBatches.sends(vertx, sqs.operations(), queues.tasks(), flush),
+        queues.batchResults() == null ? null : SqsBatches.sends(vertx, sqs.operations(), queues.batchResults(), flush));
     storeRetries = new StoreRetries(vertx, new Backoff(config.retry().baseDelayMs(),
         Math.max(config.retry().baseDelayMs(), config.retry().maxDelayMs())));
     OversizeResults oversize = new OversizeResults(vertx, config.results().oversizeFile(), stats.host(),
@@ -78,7 +81,8 @@ public final class PollerVerticle extends VerticleBase {
         handle -> flow.atVisibilityLimit(handle));
     capacity = new CapacityTracker(vertx, this::capacityChanged, worker -> workers.workerLost(worker));
     workers = new WorkerDispatcher(vertx, capacity, ledger, stats, config.workerBackstopMs());
-    flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::creditsChanged);
+    batchStops = new BatchStops(vertx);
+    flow = new TaskFlow(ledger, workers, settler, keeper, stats, this::creditsChanged, batchStops);
     receiver = new ReceiveLoop(vertx, context, sqs.polling(), queues.tasks(), config, this::freeCredits,
         () -> Math.min(10, capacity.share()), () -> ledger.open() == 0, flow::accept);
     var hurry = vertx.eventBus().<ShutdownPhase>localConsumer(Addresses.SHUTDOWN, m -> {
@@ -88,7 +92,7 @@ public final class PollerVerticle extends VerticleBase {
     });
     var control = vertx.eventBus().<JsonObject>consumer(Addresses.CONTROL_POLLING,
         m -> setPaused(m.body().getBoolean("paused", false)));
-    return Future.join(capacity.start(), hurry.completion(), control.completion());
+    return Future.join(capacity.start(), hurry.completion(), control.completion(), batchStops.start());
   }
 
   /** SQS's 12 hours; a system property shortens it so that a test can reach it. */
@@ -187,6 +191,7 @@ public final class PollerVerticle extends VerticleBase {
         .compose(v -> flushAll())
         .onComplete(ar -> LOG.info("shutdown: {}", flow.tally().summary()))
         .onComplete(ar -> keeper.stop())
+        .onComplete(ar -> batchStops.stop())
         .onComplete(ar -> receiver.abandon())
         .onComplete(ar -> settled.tryComplete())
         .compose(v -> capacity.stop());
@@ -202,6 +207,7 @@ public final class PollerVerticle extends VerticleBase {
 
   private Future<Void> flushAll() {
     return Future.join(batchers.results().flushAll(), batchers.deadLetters().flushAll(),
-        batchers.deletes().flushAll(), batchers.visibility().flushAll(), batchers.requeues().flushAll()).mapEmpty();
+        batchers.deletes().flushAll(), batchers.visibility().flushAll(), batchers.requeues().flushAll(),
+        batchers.batchResults() == null ? Future.succeededFuture() : batchers.batchResults().flushAll()).mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.llmworker.poller;
 
+import dev.llmworker.batch.BatchStops;
 import dev.llmworker.monitor.FailureLog;
 import dev.llmworker.monitor.NodeStats;
 import dev.llmworker.poller.MessageLedger.State;
@@ -26,6 +27,8 @@ final class TaskFlow {
   private final NodeStats stats;
   /** Called whenever credits may have freed up: a task left its worker, or a message ended. */
   private final Runnable creditsChanged;
+  /** Batch API lines whose batch was cancelled or has expired are not run. */
+  private final BatchStops batchStops;
   private final GroupSequencer groups = new GroupSequencer();
   private final CompletedMessages completed = new CompletedMessages();
   private boolean stopping;
@@ -34,7 +37,8 @@ final class TaskFlow {
   private Promise<Void> empty;
 
   TaskFlow(MessageLedger ledger, WorkerDispatcher workers, OutcomeSettler settler, VisibilityKeeper keeper,
-      NodeStats stats, Runnable creditsChanged) {
+      NodeStats stats, Runnable creditsChanged, BatchStops batchStops) {
+    this.batchStops = batchStops;
     this.ledger = ledger;
     this.workers = workers;
     this.settler = settler;
@@ -53,6 +57,9 @@ final class TaskFlow {
       LOG.info("message {} came back after its result was stored; deleting it without a second LLM call",
           task.messageId);
       settle(task, TaskOutcome.alreadyDone());
+    } else if (batchStops.stopCode(task.attributes) != null) {
+      String code = batchStops.stopCode(task.attributes);
+      settle(task, TaskOutcome.skipped(DeadLetter.customIdOf(task.body), code, BatchStops.reason(code)));
     } else if (groups.admit(task)) {
       run(task);
     } else {

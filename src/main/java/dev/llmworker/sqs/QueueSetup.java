@@ -27,7 +27,8 @@ public final class QueueSetup {
                 QueueAttributeName.REDRIVE_POLICY, redrivePolicy(dlqArn, config.maxReceiveCount()),
                 QueueAttributeName.VISIBILITY_TIMEOUT, String.valueOf(config.visibilityTimeoutSeconds()))))
             .compose(tasks -> createQueue(config.resultsQueueName(), Map.of())
-                .map(results -> new QueueUrls(tasks, results, dlq, config.maxReceiveCount()))));
+                .compose(results -> createQueue(config.batchResultsQueueName(), Map.of())
+                    .map(batch -> new QueueUrls(tasks, results, dlq, config.maxReceiveCount(), batch)))));
   }
 
   /** Uses configured URLs, else looks queues up by name; the DLQ defaults to the tasks queue's redrive target. */
@@ -36,8 +37,8 @@ public final class QueueSetup {
         .compose(tasks -> url(config.resultsQueueUrl(), config.resultsQueueName(), "sqs.resultsQueueUrl")
             .compose(results -> redrive(tasks)
                 .compose(redrive -> dlqUrl(redrive)
-                    .map(dlq -> new QueueUrls(tasks, results, dlq,
-                        maxReceiveCount(redrive))))));
+                    .compose(dlq -> batchResults()
+                        .map(batch -> new QueueUrls(tasks, results, dlq, maxReceiveCount(redrive), batch))))));
   }
 
   /** Names ending in .fifo make FIFO queues (the dead-letter queue of a FIFO queue must be FIFO too). */
@@ -67,6 +68,15 @@ public final class QueueSetup {
             ? new ConfigException(key + ": not set, and no queue named \"" + name + "\" exists at "
                 + (config.endpoint().isEmpty() ? "AWS" : config.endpoint()) + "; set " + key + " or create the queue")
             : e));
+  }
+
+  /**
+   * The Batch API's results queue: configured, else looked up by name; null when there is none (a node that serves
+   * the Batch API refuses to start without it, see {@code Node}).
+   */
+  private Future<String> batchResults() {
+    return url(config.batchResultsQueueUrl(), config.batchResultsQueueName(), "sqs.batchResultsQueueUrl")
+        .recover(e -> e instanceof ConfigException ? Future.succeededFuture(null) : Future.failedFuture(e));
   }
 
   /** The tasks queue's redrive policy, or null when it has none. */

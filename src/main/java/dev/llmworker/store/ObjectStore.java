@@ -59,6 +59,11 @@ public final class ObjectStore implements AutoCloseable {
     return new ObjectStore(builder.build(), bucket, prefix, context);
   }
 
+  /** The same store, its futures completing on {@code other} (one S3 client; close only the original). */
+  public ObjectStore on(Context other) {
+    return new ObjectStore(s3, bucket, prefix, other);
+  }
+
   public String bucket() {
     return bucket;
   }

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.llmworker.sim.SimulatorOptions;
 import dev.llmworker.store.EmbeddedS3;
 import dev.llmworker.store.ObjectStore;
+import dev.llmworker.support.OpenAiApi;
 import dev.llmworker.support.SqsFixture;
 import dev.llmworker.support.Stack;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -62,16 +61,8 @@ class FilesApiTest {
   }
 
   /** A multipart/form-data upload as the OpenAI SDKs send it: {@code purpose} and {@code file}. */
-  private HttpResponse<String> upload(String filename, String purpose, byte[] content, String token) throws Exception {
-    String boundary = "----llmw" + UUID.randomUUID();
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n" + purpose
-        + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-    body.writeBytes(content);
-    body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return send(request(base + "files", token).header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  private HttpResponse<String> upload(String filename, String purpose, byte[] content, String token) {
+    return new OpenAiApi(base, token).upload(filename, purpose, content);
   }
 
   private static byte[] jsonl(int lines) {

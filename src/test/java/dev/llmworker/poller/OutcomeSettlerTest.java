@@ -68,7 +68,7 @@ class OutcomeSettlerTest {
     Promise<Settlement> done = Promise.promise();
     vertx.runOnContext(v -> {
       var batchers = new OutcomeSettler.Batchers(recorder("results"), recorder("dlq"), recorder("deletes"),
-          recorder("visibility"), recorder("requeues"));
+          recorder("visibility"), recorder("requeues"), recorder("batch-results"));
       QueueUrls queues = new QueueUrls(tasksQueue, "results", "dlq", MAX_RECEIVES);
       LlmwConfig.Retry retry = new LlmwConfig.Retry(4, 12, 10, 10, 10, 900);
       var stores = new OutcomeSettler.Stores(new StoreRetries(vertx, new Backoff(1, 1)),

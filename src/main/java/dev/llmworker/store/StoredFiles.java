@@ -1,37 +1,30 @@
-package dev.llmworker.api;
+package dev.llmworker.store;
 
-import dev.llmworker.store.ObjectStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The Files API's objects in the store: {@code files/<id>.json} holds the file object OpenAI returns,
  * {@code files/<id>.content} the bytes. Nothing about a file lives only in one node's memory.
  */
-final class StoredFiles {
+public final class StoredFiles {
   private static final String DIR = "files/";
-  private static final java.util.concurrent.atomic.AtomicLong CLOCK = new java.util.concurrent.atomic.AtomicLong();
   private final ObjectStore store;
 
-  StoredFiles(ObjectStore store) {
+  public StoredFiles(ObjectStore store) {
     this.store = store;
   }
 
-  /**
-   * Ids that sort in creation order ({@code created_at} has whole seconds only, too coarse for listing): a
-   * time stamp strictly increasing in this JVM, then randomness that keeps ids of different nodes apart.
-   */
-  static String newId() {
-    long stamp = CLOCK.updateAndGet(prev -> Math.max(prev + 1, System.currentTimeMillis() * 1000));
-    return String.format("file-%014x%s", stamp, UUID.randomUUID().toString().replace("-", "").substring(0, 16));
+  /** A new file id, sorting in creation order. */
+  public static String newId() {
+    return TimeIds.next("file-");
   }
 
   /** Stores the uploaded bytes, then the record: a file is listed only once its content is complete. */
-  Future<JsonObject> add(String id, Path upload, long bytes, String filename, String purpose) {
+  public Future<JsonObject> add(String id, Path upload, long bytes, String filename, String purpose) {
     JsonObject file = new JsonObject().put("id", id).put("object", "file").put("bytes", bytes)
         .put("created_at", System.currentTimeMillis() / 1000).put("filename", filename).put("purpose", purpose)
         .put("status", "processed").putNull("status_details");
@@ -41,7 +34,7 @@ final class StoredFiles {
   }
 
   /** The file object, or null when there is none. */
-  Future<JsonObject> get(String id) {
+  public Future<JsonObject> get(String id) {
     if (!id.matches("file-[A-Za-z0-9]{1,64}")) {
       return Future.succeededFuture(null);
     }
@@ -49,7 +42,7 @@ final class StoredFiles {
   }
 
   /** Every file, newest first. */
-  Future<List<JsonObject>> all() {
+  public Future<List<JsonObject>> all() {
     return store.list(DIR)
         .map(entries -> entries.stream().map(ObjectStore.Entry::key).filter(k -> k.endsWith(".json"))
             .map(k -> k.substring(DIR.length(), k.length() - ".json".length())).toList())
@@ -60,12 +53,12 @@ final class StoredFiles {
   }
 
   /** Copies the content to {@code target}. */
-  Future<Void> content(String id, Path target) {
+  public Future<Void> content(String id, Path target) {
     return store.download(DIR + id + ".content", target);
   }
 
   /** Removes the record first (the file is gone for readers at once), then the content. */
-  Future<Void> delete(String id) {
+  public Future<Void> delete(String id) {
     return store.delete(DIR + id + ".json").compose(v -> store.delete(DIR + id + ".content"));
   }
 }
