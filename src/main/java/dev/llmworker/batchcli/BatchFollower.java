@@ -3,6 +3,7 @@ package dev.llmworker.batchcli;
 import dev.llmworker.client.Progress;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -30,7 +31,7 @@ final class BatchFollower {
           say(written.describe());
         }
         String missing = BatchFiles.missing(batch);
-        if (missing != null) {
+        if (missing != null && batch.status() != BatchStatus.FAILED) {
           say(missing);
         }
         return batch.status().exitCode();
@@ -47,6 +48,13 @@ final class BatchFollower {
   }
 
   private void report(BatchObject batch) {
+    List<BatchObject.InputError> errors = batch.errors();
+    if (batch.status() == BatchStatus.FAILED && !errors.isEmpty()) {
+      say("batch " + batch.id() + " failed: the input file was refused (" + errors.size()
+          + (errors.size() == 1 ? " error):" : " errors):"));
+      ErrorLines.of(errors).forEach(this::say);
+      return;
+    }
     BatchObject.Counts c = batch.counts();
     BatchObject.Figures f = batch.figures();
     say(String.format(Locale.ROOT, "batch %s %s: %,d completed, %,d failed of %,d requests%s", batch.id(),

@@ -46,14 +46,16 @@ final class BatchWait {
         }
       }
       if (batch != null) {
+        if (batch.status().ended()) {
+          progress.finish();
+          return batch;
+        }
         if (!batch.statusText().equals(status)) {
           status = batch.statusText();
           progress.println(id + ": " + status);
         }
-        show(batch);
-        if (batch.status().ended()) {
-          progress.finish();
-          return batch;
+        if (batch.counts().total() > 0) {
+          show(batch);
         }
       }
       if (stop.await(every.toMillis(), TimeUnit.MILLISECONDS)) {

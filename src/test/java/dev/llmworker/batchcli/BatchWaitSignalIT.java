@@ -43,7 +43,7 @@ class BatchWaitSignalIT {
       Path in = Files.write(dir.resolve("slow.jsonl"), lines);
       try (JarProcess create = JarProcess.start(Map.of("LLMW_API_TOKEN", TOKEN), "batch", "create", in.toString(),
           "--endpoint", "/v1/chat/completions", "--wait", "--url", url)) {
-        String id = create.awaitLine(l -> l.startsWith("batch_"), Duration.ofSeconds(60)).trim();
+        String id = create.awaitLine(l -> l.matches("batch_[A-Za-z0-9]+"), Duration.ofSeconds(60));
         create.awaitLine(l -> l.startsWith(id + ": "), Duration.ofSeconds(30));
         create.terminate();
         assertEquals(WaitSignals.EXIT_STOPPED, create.awaitExit(Duration.ofSeconds(30)), create.output());
