@@ -11,6 +11,7 @@ final class Times {
   private Times() {}
 
   static String local(Long epochSeconds) {
-    return epochSeconds == null ? "-" : LOCAL.format(Instant.ofEpochSecond(epochSeconds).atZone(ZoneId.systemDefault()));
+    return epochSeconds == null ? "-"
+        : LOCAL.format(Instant.ofEpochSecond(epochSeconds).atZone(ZoneId.systemDefault()));
   }
 }

@@ -100,7 +100,8 @@ class BatchCliTest {
     Map<String, JsonObject> lines = new HashMap<>();
     for (String line : Files.readAllLines(file)) {
       JsonObject o = new JsonObject(line);
-      assertNull(lines.put(o.getString("custom_id"), o), "custom_id twice in " + file + ": " + o.getString("custom_id"));
+      assertNull(lines.put(o.getString("custom_id"), o), "custom_id twice in " + file + ": "
+          + o.getString("custom_id"));
     }
     return lines;
   }

@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -33,7 +35,8 @@ class BatchCommandLineTest {
   }
 
   private Cli withToken() {
-    return new Cli(dir, (String) null, new JsonObject().put("api", new JsonObject().put("tokens", new JsonArray().add(TOKEN))));
+    return new Cli(dir, (String) null, new JsonObject().put("api", new JsonObject().put("tokens",
+        new JsonArray().add(TOKEN))));
   }
 
   @Test
@@ -80,8 +83,7 @@ class BatchCommandLineTest {
     String url = "http://127.0.0.1:" + port;
     for (String[] command : new String[][] {{"batch", "list"}, {"batch", "get", "batch_x"},
         {"batch", "create", input.toString(), "--endpoint", "/v1/chat/completions"}}) {
-      String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(command),
-          java.util.stream.Stream.of("--url", url)).toArray(String[]::new);
+      String[] args = Stream.concat(Arrays.stream(command), Stream.of("--url", url)).toArray(String[]::new);
       Cli.Run run = withToken().run(args);
       assertEquals(Main.EXIT_FAILURE, run.exit(), run.all());
       assertTrue(run.err().contains("cannot connect to the Batch API at " + url), run.all());
