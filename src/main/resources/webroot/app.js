@@ -401,4 +401,4 @@ async function start() {
   } catch (e) { status("history unavailable: " + e.message, false); }
   streamEvents();
 }
-start();
+const started = start(); // resolves once the API answers this tab (batches.js waits for it too)

@@ -337,7 +337,7 @@ public final class Node {
       lines.add("dashboard: " + monitorUrl());
       LlmwConfig.Store s = config.api().store();
       lines.add(!config.api().enabled() ? "Batch API: off (set api.tokens to serve /v1/files and /v1/batches)"
-          : "Batch API: " + monitorUrl() + "v1 (files in s3://" + s.bucketName() + "/" + s.prefix()
+          : "Batch API: " + monitorUrl() + "v1 (files and batches in s3://" + s.bucketName() + "/" + s.prefix()
               + (s.embedded() ? " on the embedded store over " + s.embeddedDir() : s.endpoint().isEmpty() ? " on AWS"
               : " at " + s.endpoint()) + ")");
     }

@@ -50,7 +50,7 @@ final class BatchEnqueuer {
   Validation validate(Path file, String endpoint) throws IOException {
     JsonArray errors = new JsonArray();
     long[] count = {0};
-    try (BatchLines lines = new BatchLines(file, endpoint, rules)) {
+    try (BatchLines lines = new BatchLines(file, endpoint, "validation", rules)) {
       while (lines.next((line, e) -> error(errors, count, line, e)) != null) {
         if (lines.requests() > maxLines) {
           break;
@@ -91,7 +91,7 @@ final class BatchEnqueuer {
       java.util.function.LongConsumer chunkDone) throws IOException, InterruptedException {
     List<String> refused = new ArrayList<>();
     long done = skip;
-    try (BatchLines lines = new BatchLines(file, endpoint, rules)) {
+    try (BatchLines lines = new BatchLines(file, endpoint, batchId, rules)) {
       BatchLines.Good good;
       long seen = 0;
       Chunk chunk = new Chunk(batchId, expiresAt);

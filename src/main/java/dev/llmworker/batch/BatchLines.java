@@ -28,12 +28,18 @@ final class BatchLines implements AutoCloseable {
   private final InputLines input;
   private final TaskLineCheck check;
   private final String endpoint;
+  private final String batchId;
   private long requests;
 
   /** What the checks need: the configured providers and the largest message the tasks queue takes. */
   record Rules(TaskDecoder decoder, ProviderRoutes routes, MessageLimit limit, String tasksQueue) {}
 
-  BatchLines(Path file, String endpoint, Rules rules) {
+  /**
+   * @param batchId scopes FIFO deduplication ids: SQS drops a message whose id it saw in the last 5 minutes, and
+   *                two batches often use the same custom_ids
+   */
+  BatchLines(Path file, String endpoint, String batchId, Rules rules) {
+    this.batchId = batchId;
     try {
       this.input = new InputLines(Files.newInputStream(file), rules.limit());
     } catch (IOException e) {
@@ -52,7 +58,8 @@ final class BatchLines implements AutoCloseable {
       try {
         CheckedTask task = check.check(line);
         String customId = urlMatches(line.text());
-        return new Good(task, customId);
+        return new Good(task.deduplicationId() == null ? task : new CheckedTask(task.line(), task.body(),
+            task.bytes(), task.groupId(), FifoIds.deduplicationId(batchId + ":" + customId)), customId);
       } catch (TaskRejected e) {
         rejected.accept(line.number(), e);
       }

@@ -119,9 +119,9 @@ class DashboardBrowserIT {
         "server text was parsed as HTML");
     assertEquals(Boolean.TRUE, js("return typeof window.__pwned === 'undefined';"), "injected script ran");
 
-    WebElement nodeRow = driver.findElement(By.cssSelector("[data-testid=node-row]"));
-    nodeRow.findElement(By.cssSelector("[data-testid=instances-input]")).sendKeys("4");
-    nodeRow.findElement(By.cssSelector("[data-testid=instances-apply]")).click();
+    // the row is rebuilt on every update; its input and button are kept across updates, so look them up directly
+    driver.findElement(By.cssSelector("[data-testid=node-row] [data-testid=instances-input]")).sendKeys("4");
+    driver.findElement(By.cssSelector("[data-testid=node-row] [data-testid=instances-apply]")).click();
     await("the API shows 4 worker instances", () -> stats().getJsonObject("totals").getInteger("worker_instances")
         == 4);
     await("the page shows 4 worker instances", () -> text(By.cssSelector("[data-testid=instances]")).equals("4")

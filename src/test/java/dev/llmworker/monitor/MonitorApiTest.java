@@ -147,6 +147,11 @@ class MonitorApiTest {
     assertEquals(200, script.statusCode());
     assertTrue(script.body().contains("/api/events"));
     assertFalse(script.body().contains("innerHTML"), "server data must never be written as HTML");
+    HttpResponse<String> batches = get(base + "batches.js");
+    assertEquals(200, batches.statusCode());
+    assertTrue(page.body().contains("src=\"batches.js\""), "the page loads the Batches view");
+    assertFalse(batches.body().matches("(?s).*(innerHTML|outerHTML|insertAdjacentHTML|document\\.write).*"),
+        "batch ids, metadata and errors must never be written as HTML");
     HttpResponse<String> chart = get(base + "webjars/chart.js/4.4.1/dist/chart.umd.js");
     assertEquals(200, chart.statusCode(), "Chart.js is served from the jar");
     assertTrue(page.body().contains("/webjars/chart.js/4.4.1/dist/chart.umd.js"));
