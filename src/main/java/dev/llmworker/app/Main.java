@@ -1,5 +1,6 @@
 package dev.llmworker.app;
 
+import dev.llmworker.batchcli.BatchCommand;
 import dev.llmworker.bench.BenchCommand;
 import dev.llmworker.client.DlqCommand;
 import dev.llmworker.client.ResultsCommand;
@@ -8,11 +9,11 @@ import dev.llmworker.client.SubmitCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar llm-worker.jar [run|demo|simulate|bench|submit|results|status|dlq] ...}; {@code run} by default. */
+/** {@code java -jar llm-worker.jar [run|demo|simulate|bench|submit|results|status|dlq|batch] ...}; {@code run} by default. */
 @Command(name = "llm-worker", mixinStandardHelpOptions = true, version = "llm-worker 0.1.0",
     description = "Runs LLM tasks from AWS SQS at scale, with a live dashboard.",
     subcommands = {RunCommand.class, DemoCommand.class, SimulateCommand.class, BenchCommand.class,
-        SubmitCommand.class, ResultsCommand.class, StatusCommand.class, DlqCommand.class})
+        SubmitCommand.class, ResultsCommand.class, StatusCommand.class, DlqCommand.class, BatchCommand.class})
 public final class Main {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;

@@ -45,6 +45,14 @@ public final class Progress {
    * @param detail   what else to say ("12 rejected"); may be empty
    */
   public synchronized void update(long done, double fraction, String detail) {
+    update(done, fraction, detail, null);
+  }
+
+  /**
+   * {@link #update(long, double, String)} with the total, rate and ETA someone else measured (a server that sees the
+   * whole job, not only since this command started); null = measure here.
+   */
+  public synchronized void update(long done, double fraction, String detail, Figures known) {
     long now = System.currentTimeMillis();
     samples.addLast(new long[] {now, done});
     while (samples.size() > 2 && now - samples.peekFirst()[0] > RATE_WINDOW_MS) {
@@ -54,7 +62,7 @@ public final class Progress {
       return;
     }
     shownMs = now;
-    String line = line(done, fraction, detail, now);
+    String line = line(done, fraction, detail, now, known);
     if (tty) {
       out.print("\r" + line + "\u001b[K");
       barShown = true;
@@ -90,6 +98,10 @@ public final class Progress {
   }
 
   String line(long done, double fraction, String detail, long now) {
+    return line(done, fraction, detail, now, null);
+  }
+
+  String line(long done, double fraction, String detail, long now, Figures known) {
     StringBuilder s = new StringBuilder(label).append(' ');
     if (fraction >= 0) {
       double f = Math.min(1, fraction);
@@ -100,8 +112,16 @@ public final class Progress {
       s.append(String.format(Locale.ROOT, "%3d%% ", (int) Math.floor(f * 100)));
     }
     s.append(String.format(Locale.ROOT, "%,d", done));
-    s.append(String.format(Locale.ROOT, "  %,.0f/s", rate()));
-    if (fraction > 0 && fraction < 1) {
+    if (known != null && known.total() >= 0) {
+      s.append(String.format(Locale.ROOT, "/%,d", known.total()));
+    }
+    double rate = known != null ? known.perSecond() : rate();
+    s.append(String.format(Locale.ROOT, rate > 0 && rate < 10 ? "  %.1f/s" : "  %,.0f/s", rate));
+    if (known != null) {
+      if (known.etaSeconds() >= 0 && fraction < 1) {
+        s.append("  ETA ").append(clock(known.etaSeconds()));
+      }
+    } else if (fraction > 0 && fraction < 1) {
       double elapsed = (now - startedMs) / 1000.0;
       s.append("  ETA ").append(clock((long) (elapsed * (1 - fraction) / fraction)));
     }
@@ -120,6 +140,9 @@ public final class Progress {
     long ms = last[0] - first[0];
     return ms <= 0 ? 0 : (last[1] - first[1]) * 1000.0 / ms;
   }
+
+  /** Figures measured elsewhere: the total and the seconds left (negative: unknown), the rate per second. */
+  public record Figures(long total, double perSecond, long etaSeconds) {}
 
   /** 0:07, 12:34, 1:02:03. */
   public static String clock(long seconds) {

@@ -1,10 +1,10 @@
 package dev.llmworker.client;
 
 /** Text from queues shown on a terminal: control characters (escape sequences!) made visible, length capped. */
-final class Terminal {
+public final class Terminal {
   private Terminal() {}
 
-  static String safe(String text, int max) {
+  public static String safe(String text, int max) {
     if (text == null) {
       return "";
     }

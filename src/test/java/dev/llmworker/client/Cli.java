@@ -12,21 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs llm-worker commands in this JVM with a config file of their own, capturing what they print. */
-final class Cli {
+public final class Cli {
   private final Path config;
 
   /** @param endpoint the SQS endpoint the commands use; null = none (they look for a running node's) */
-  Cli(Path dir, String endpoint) {
+  public Cli(Path dir, String endpoint) {
     this(dir, endpoint, new JsonObject());
   }
 
   /** Short long polls, {@code endpoint} (unless null), and {@code extra} merged in. */
-  Cli(Path dir, String endpoint, JsonObject extra) {
+  public Cli(Path dir, String endpoint, JsonObject extra) {
     this(dir, base(endpoint).mergeIn(extra, true));
   }
 
   /** Exactly {@code config} as the config file. */
-  Cli(Path dir, JsonObject config) {
+  public Cli(Path dir, JsonObject config) {
     try {
       this.config = Files.createTempFile(dir, "config", ".json");
       Files.writeString(this.config, config.encodePrettily());
@@ -43,14 +43,14 @@ final class Cli {
     return json;
   }
 
-  record Run(int exit, String out, String err) {
-    String all() {
+  public record Run(int exit, String out, String err) {
+    public String all() {
       return "exit " + exit + "\n--- out:\n" + out + "--- err:\n" + err;
     }
   }
 
   /** {@code command... --config FILE}, e.g. {@code run("dlq", "peek")}. */
-  Run run(String... command) {
+  public Run run(String... command) {
     List<String> args = new ArrayList<>(List.of(command));
     args.add("--config");
     args.add(config.toString());
@@ -58,7 +58,7 @@ final class Cli {
   }
 
   /** The command line as given: no config file beyond what {@code args} names. */
-  static Run execute(String... args) {
+  public static Run execute(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);

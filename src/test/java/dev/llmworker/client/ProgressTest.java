@@ -41,6 +41,18 @@ class ProgressTest {
   }
 
   @Test
+  @DisplayName("with figures measured elsewhere (a node's batch): done/total, their rate and their ETA, none of "
+      + "this command's own")
+  void knownFigures() {
+    Progress progress = new Progress(new PrintWriter(new StringWriter(), true), "batch", false, 0);
+    String line = progress.line(50, 0.25, "in_progress", System.currentTimeMillis(),
+        new Progress.Figures(200, 2.5, 60));
+    assertEquals("batch  25% 50/200  2.5/s  ETA 1:00  in_progress", line);
+    assertEquals("batch  25% 50/200  0/s  x", progress.line(50, 0.25, "x", System.currentTimeMillis(),
+        new Progress.Figures(200, 0, -1)));
+  }
+
+  @Test
   @DisplayName("ETA and durations read as m:ss or h:mm:ss")
   void clock() {
     assertEquals("0:07", Progress.clock(7));
