@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
-import dev.llmworker.support.Eventually;
+import dev.llmworker.support.Chromium;
 import dev.llmworker.support.OpenAiApi;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -33,8 +32,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -45,8 +42,6 @@ import org.openqa.selenium.logging.LogType;
  * text. Leaves target/batches.png.
  */
 class BatchesBrowserIT {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final String TOKEN = "batches-browser-test-token";
   private static final String API_TOKEN = "batches-browser-api-token";
   private static final String EVIL = "<img src=x onerror=alert(1)>";
@@ -63,9 +58,7 @@ class BatchesBrowserIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-        "this test needs the system Chromium and chromedriver: apt-get install -y chromium chromium-driver "
-            + "(.ci/run installs them)");
+    Chromium.requireInstalled();
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(200));
     base = stack.startNode(json -> json
         .put("monitor", json.getJsonObject("monitor").put("token", TOKEN))
@@ -75,16 +68,7 @@ class BatchesBrowserIT {
     batches = new OpenAiApi(base + "v1/", API_TOKEN);
 
     downloads = Files.createDirectories(dir.resolve("downloads"));
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1366,900");
-    options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
-        "download.prompt_for_download", false));
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    driver = Chromium.start(downloads);
   }
 
   @AfterEach
@@ -238,8 +222,7 @@ class BatchesBrowserIT {
   }
 
   private String text(By by) {
-    List<WebElement> found = driver.findElements(by);
-    return found.isEmpty() ? "" : found.get(0).getText().trim();
+    return Chromium.text(driver, by);
   }
 
   private static String text(WebElement row, String testId) {
@@ -247,12 +230,6 @@ class BatchesBrowserIT {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    Eventually.await(Duration.ofSeconds(60), () -> {
-      try {
-        return condition.getAsBoolean();
-      } catch (RuntimeException e) {
-        return false; // the page is between two renders: look again
-      }
-    }, () -> what);
+    Chromium.await(Duration.ofSeconds(60), what, condition);
   }
 }

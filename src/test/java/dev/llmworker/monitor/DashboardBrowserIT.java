@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.llmworker.sim.SimulatorOptions;
-import dev.llmworker.support.Eventually;
+import dev.llmworker.support.Chromium;
 import dev.llmworker.support.Stack;
 import dev.llmworker.support.TestTasks;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterEach;
@@ -31,8 +29,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
@@ -42,8 +38,6 @@ import org.openqa.selenium.logging.LogType;
  * Leaves a screenshot in target/dashboard.png.
  */
 class DashboardBrowserIT {
-  private static final String CHROMIUM = "/usr/bin/chromium";
-  private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
   private static final String TOKEN = "browser-test-token";
   private static final String EVIL = "evil-<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=1\">";
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,9 +48,7 @@ class DashboardBrowserIT {
 
   @BeforeEach
   void setUp() throws Exception {
-    assertTrue(new File(CHROMIUM).canExecute() && new File(CHROMEDRIVER).canExecute(),
-        "this test needs the system Chromium and chromedriver: apt-get install -y chromium chromium-driver "
-            + "(.ci/run installs them)");
+    Chromium.requireInstalled();
     stack = new Stack(30, 5, SimulatorOptions.defaults().withLatencyMs(150));
     base = stack.startNode(json -> json
         .put("monitor", json.getJsonObject("monitor").put("token", TOKEN))
@@ -65,14 +57,7 @@ class DashboardBrowserIT {
     stack.sqs.enqueue(20, n -> dev.llmworker.task.SampleTasks.body("emb-", n, dev.llmworker.task.Endpoint.EMBEDDINGS));
     stack.sqs.enqueue(3000, n -> TestTasks.chat("task-" + n, "hello " + n));
 
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-        "--window-size=1366,900");
-    options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(CHROMEDRIVER)).usingAnyFreePort().build();
-    driver = new ChromeDriver(service, options);
+    driver = Chromium.start(null);
   }
 
   @AfterEach
@@ -168,8 +153,7 @@ class DashboardBrowserIT {
   }
 
   private String text(By by) {
-    List<WebElement> found = driver.findElements(by);
-    return found.isEmpty() ? "" : found.get(0).getText().trim();
+    return Chromium.text(driver, by);
   }
 
   private static long number(String formatted) {
@@ -187,12 +171,6 @@ class DashboardBrowserIT {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    Eventually.await(Duration.ofSeconds(45), () -> {
-      try {
-        return condition.getAsBoolean();
-      } catch (RuntimeException e) {
-        return false; // the page is between two renders: look again
-      }
-    }, () -> what);
+    Chromium.await(Duration.ofSeconds(45), what, condition);
   }
 }
