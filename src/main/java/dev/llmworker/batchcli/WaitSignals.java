@@ -1,11 +1,7 @@
 package dev.llmworker.batchcli;
 
-import java.util.HashMap;
-import java.util.Map;
+import dev.llmworker.client.StopSignals;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C / SIGTERM while a command waits on a batch: the first signal stops the waiting (the batch goes on at the
@@ -15,32 +11,19 @@ import sun.misc.SignalHandler;
 final class WaitSignals implements AutoCloseable {
   /** The exit code of a command whose waiting was cut short by a signal (128 + SIGINT, as shells report it). */
   static final int EXIT_STOPPED = 130;
-  private static final String[] NAMES = {"INT", "TERM"};
 
-  private final Map<Signal, SignalHandler> previous = new HashMap<>();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private StopSignals handlers;
 
   private WaitSignals() {}
 
   static WaitSignals install() {
     WaitSignals signals = new WaitSignals();
     Thread waiting = Thread.currentThread();
-    AtomicInteger count = new AtomicInteger();
-    for (String name : NAMES) {
-      Signal signal = new Signal(name);
-      try {
-        signals.previous.put(signal, Signal.handle(signal, s -> {
-          if (count.incrementAndGet() == 1) {
-            signals.stopped.countDown();
-            waiting.interrupt();
-          } else {
-            Runtime.getRuntime().halt(EXIT_STOPPED);
-          }
-        }));
-      } catch (IllegalArgumentException e) {
-        // the JVM keeps this signal (-Xrs): the default behaviour stays
-      }
-    }
+    signals.handlers = StopSignals.install(() -> {
+      signals.stopped.countDown();
+      waiting.interrupt();
+    }, () -> Runtime.getRuntime().halt(EXIT_STOPPED));
     return signals;
   }
 
@@ -55,7 +38,7 @@ final class WaitSignals implements AutoCloseable {
 
   @Override
   public void close() {
-    previous.forEach(Signal::handle);
+    handlers.close();
     if (wasStopped()) {
       Thread.interrupted(); // the interrupt was ours, for the wait; the thread goes on with other work
     }

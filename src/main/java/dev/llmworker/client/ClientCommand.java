@@ -8,16 +8,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** What the queue commands share: {@code --config} read like {@code run}, and picocli's out/err. */
-abstract class ClientCommand {
+/** What the client commands share: {@code --config} read like {@code run}, and picocli's out/err. */
+public abstract class ClientCommand {
   @Mixin
-  ConfigOption config;
+  protected ConfigOption config;
 
   @Spec
-  CommandSpec spec;
+  protected CommandSpec spec;
 
   /** Reads and validates the configuration with a short-lived Vert.x (vertx-config needs one). */
-  LlmwConfig loadConfig() {
+  protected LlmwConfig loadConfig() {
     Vertx reader = Vertx.vertx();
     try {
       return config.load(reader);
@@ -26,11 +26,11 @@ abstract class ClientCommand {
     }
   }
 
-  PrintWriter out() {
+  protected PrintWriter out() {
     return spec.commandLine().getOut();
   }
 
-  PrintWriter err() {
+  protected PrintWriter err() {
     return spec.commandLine().getErr();
   }
 }
