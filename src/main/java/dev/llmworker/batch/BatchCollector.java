@@ -35,7 +35,7 @@ final class BatchCollector {
   private static final long FLUSH_MS = 1_000;
   /** Lines held at most before receiving pauses: memory stays bounded when the store is slow. */
   private static final int MAX_HELD = 5_000;
-  private static final int VISIBILITY_SECONDS = 120;
+  private static final int VISIBILITY_SECONDS = 30;
 
   private final Vertx vertx;
   private final Context context;

@@ -34,19 +34,37 @@ final class BatchFinalizer {
   /**
    * @param record      the batch, status {@code finalizing} already stored
    * @param cancelled   a cancel was asked for: the end status is {@code cancelled}
-   * @param missingCode lines with no result yet get an error line with this code; null when every line has one
+   * @param missingCode lines with no result yet get an error line with this code; null when every line should
+   *                    have one
+   * @return the ended batch; null when, without {@code missingCode}, fewer distinct lines than the batch's total
+   *     were collected (the parts' counts reached it through repeated lines): the batch is back in progress
    */
   Future<JsonObject> finish(JsonObject record, boolean cancelled, String missingCode) {
     String id = record.getString("id");
     return vertx.executeBlocking(() -> Files.createTempDirectory(Files.createDirectories(workDir), id), false)
         .compose(dir -> merge(record, dir, missingCode)
-            .compose(counts -> store(record, dir, counts, cancelled, missingCode))
+            .compose(merged -> missingCode == null && merged.counts().completed() + merged.counts().failed()
+                < Batch.total(record) ? notYet(record, merged) : store(record, dir, merged, cancelled))
             .eventually(() -> vertx.fileSystem().deleteRecursive(dir.toString())))
-        .compose(done -> BatchStops.forget(vertx, id).otherwiseEmpty().map(done))
-        .compose(done -> records.cleanUp(id).otherwiseEmpty().map(done))
-        .onSuccess(done -> LOG.info("batch {} {}: {} completed, {} failed", id, Batch.status(done),
-            done.getJsonObject("request_counts").getLong("completed"),
-            done.getJsonObject("request_counts").getLong("failed")));
+        .compose(done -> done == null ? Future.succeededFuture()
+            : BatchStops.forget(vertx, id).otherwiseEmpty()
+                .compose(v -> records.cleanUp(id).otherwiseEmpty())
+                .map(done)
+                .onSuccess(v -> LOG.info("batch {} {}: {} completed, {} failed", id, Batch.status(done),
+                    done.getJsonObject("request_counts").getLong("completed"),
+                    done.getJsonObject("request_counts").getLong("failed"))));
+  }
+
+  /** Not every line has a result yet: back to {@code in_progress}, to be tried again when more come in. */
+  private Future<JsonObject> notYet(JsonObject record, MergedBatch merged) {
+    String id = record.getString("id");
+    LOG.info("batch {}: {} distinct lines of {} collected (the rest were repeats); waiting for the others", id,
+        merged.counts().completed() + merged.counts().failed(), Batch.total(record));
+    record.put("status", Batch.IN_PROGRESS).putNull("finalizing_at");
+    return records.putRun(id, new JsonObject().put("owner", "").put("heartbeat_at", BatchRunner.now())
+            .put("phase", "sent").put("enqueued", Batch.total(record)))
+        .compose(v -> records.put(record))
+        .map((JsonObject) null);
   }
 
   private Future<MergedBatch> merge(JsonObject record, Path dir, String missingCode) {
@@ -77,8 +95,7 @@ final class BatchFinalizer {
 
   private record MergedBatch(BatchMerge.Counts counts, PartTotals totals) {}
 
-  private Future<JsonObject> store(JsonObject record, Path dir, MergedBatch merged, boolean cancelled,
-      String missingCode) {
+  private Future<JsonObject> store(JsonObject record, Path dir, MergedBatch merged, boolean cancelled) {
     String id = record.getString("id");
     String suffix = id.substring("batch_".length());
     BatchMerge.Counts counts = merged.counts();

@@ -35,6 +35,8 @@ final class BatchSweeper {
   private final Set<String> busy = new HashSet<>();
   private final Set<String> dirty = new HashSet<>();
   private final Set<String> announced = new HashSet<>();
+  /** The parts' count at which a batch was last merged and found short of distinct lines: merged again only above. */
+  private final Map<String, Long> shortAt = new HashMap<>();
   /** The latest status and counts of every batch, for the metrics. */
   private final Map<String, JsonObject> latest = new java.util.concurrent.ConcurrentHashMap<>();
   private long ticks;
@@ -78,14 +80,16 @@ final class BatchSweeper {
     }
   }
 
-  private void check(String id) {
+  /** Looks at one batch and takes the step it needs, if any; completes when that step is done. */
+  Future<Void> check(String id) {
     if (!busy.add(id)) {
-      return;
+      return Future.succeededFuture();
     }
-    records.get(id)
+    return records.get(id)
         .compose(record -> record == null ? Future.succeededFuture() : evaluate(record))
         .onFailure(e -> LOG.warn("batch {}: {}", id, e.getMessage()))
-        .onComplete(ar -> busy.remove(id));
+        .onComplete(ar -> busy.remove(id))
+        .otherwiseEmpty();
   }
 
   private Future<Void> evaluate(JsonObject record) {
@@ -106,7 +110,7 @@ final class BatchSweeper {
       String status = Batch.status(record);
       String phase = run == null ? "validate" : run.getString("phase", "validate");
       if (Batch.FINALIZING.equals(status)) {
-        return stale(run) ? finalize(id, cancelledAt != null, null) : Future.succeededFuture();
+        return stale(run) ? finalize(id, cancelledAt != null, null).mapEmpty() : Future.succeededFuture();
       }
       if (Batch.VALIDATING.equals(status) || !"sent".equals(phase)) {
         return stale(run) ? takeOver(id, run) : Future.succeededFuture();
@@ -119,14 +123,18 @@ final class BatchSweeper {
     String id = record.getString("id");
     long now = BatchRunner.now();
     latest.get(id).put("request_counts", Batch.view(record, totals, now).getJsonObject("request_counts"));
-    if (totals.done() >= Batch.total(record)) {
-      return finalize(id, cancelledAt != null, null);
+    if (totals.done() >= Batch.total(record) && totals.done() > shortAt.getOrDefault(id, -1L)) {
+      return finalize(id, cancelledAt != null, null).onSuccess(ended -> {
+        if (!ended) {
+          shortAt.put(id, totals.done());
+        }
+      }).mapEmpty();
     }
     if (cancelledAt != null && now > cancelledAt + GRACE_SECONDS) {
-      return finalize(id, true, BatchStops.CANCELLED);
+      return finalize(id, true, BatchStops.CANCELLED).mapEmpty();
     }
     if (now > record.getLong("expires_at") + GRACE_SECONDS) {
-      return finalize(id, false, BatchStops.EXPIRED);
+      return finalize(id, false, BatchStops.EXPIRED).mapEmpty();
     }
     return Future.succeededFuture();
   }
@@ -158,8 +166,11 @@ final class BatchSweeper {
     }));
   }
 
-  /** Marks the batch finalizing (under the lock), then merges its parts into its files. */
-  private Future<Void> finalize(String id, boolean cancelled, String missingCode) {
+  /**
+   * Marks the batch finalizing (under the lock), then merges its parts into its files; true when it ended, false
+   * when another node is at it or it is still short of distinct lines.
+   */
+  private Future<Boolean> finalize(String id, boolean cancelled, String missingCode) {
     return locked(id, () -> Future.all(records.get(id), records.run(id)).compose(both -> {
       JsonObject record = both.resultAt(0);
       JsonObject run = both.resultAt(1);
@@ -168,8 +179,14 @@ final class BatchSweeper {
       }
       Batch.moveTo(record, Batch.FINALIZING, BatchRunner.now());
       return records.putRun(id, runner.claim("finalize", Batch.total(record))).compose(v -> records.put(record));
-    })).compose(record -> record == null ? Future.succeededFuture()
-        : finalizer.finish(record, cancelled, missingCode).onSuccess(done -> ended.add(id)).mapEmpty());
+    })).compose(record -> record == null ? Future.succeededFuture(false)
+        : finalizer.finish(record, cancelled, missingCode).map(done -> {
+          if (done != null) {
+            ended.add(id);
+            shortAt.remove(id);
+          }
+          return done != null;
+        }));
   }
 
   /** Runs {@code step} holding the batch's cluster-wide lock; skips it when another node holds the lock. */
