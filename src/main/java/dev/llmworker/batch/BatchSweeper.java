@@ -94,8 +94,7 @@ final class BatchSweeper {
 
   private Future<Void> evaluate(JsonObject record) {
     String id = record.getString("id");
-    latest.put(id, new JsonObject().put("status", Batch.status(record))
-        .put("request_counts", record.getJsonObject("request_counts")));
+    remember(record);
     if (Batch.ended(record)) {
       ended.add(id);
       return Future.succeededFuture();
@@ -117,6 +116,12 @@ final class BatchSweeper {
       }
       return records.totals(id).compose(totals -> progress(record, totals, cancelledAt));
     });
+  }
+
+  /** The batch's status and counts as the metrics show them (an ended batch is not looked at again). */
+  private void remember(JsonObject record) {
+    latest.put(record.getString("id"), new JsonObject().put("status", Batch.status(record))
+        .put("request_counts", record.getJsonObject("request_counts")));
   }
 
   private Future<Void> progress(JsonObject record, PartTotals totals, Long cancelledAt) {
@@ -184,6 +189,7 @@ final class BatchSweeper {
           if (done != null) {
             ended.add(id);
             shortAt.remove(id);
+            remember(done);
           }
           return done != null;
         }));

@@ -79,14 +79,19 @@ public final class Stack implements AutoCloseable {
     return seen.get(customId).get(0);
   }
 
-  /** received = succeeded + dead_lettered + returned + requeued + in_flight, always. */
+  /**
+   * received = succeeded + dead_lettered + returned + requeued + in_flight. The counters are kept on the poller's
+   * event loop and read here from another thread one by one, so a read can fall between two updates of one
+   * settlement: it is read again until it adds up, for at most 5 s.
+   */
   public void assertCountersAddUp() {
-    JsonObject s = node.stats().snapshot();
-    long sum = s.getLong("succeeded") + s.getLong("dead_lettered") + s.getLong("returned") + s.getLong("requeued")
-        + s.getLong("in_flight");
-    if (s.getLong("received") != sum) {
-      throw new AssertionError("counters do not add up: " + s.encode());
-    }
+    JsonObject[] last = {null};
+    Eventually.await(java.time.Duration.ofSeconds(5), () -> {
+      JsonObject s = last[0] = node.stats().snapshot();
+      long sum = s.getLong("succeeded") + s.getLong("dead_lettered") + s.getLong("returned") + s.getLong("requeued")
+          + s.getLong("in_flight");
+      return s.getLong("received") == sum;
+    }, () -> "counters do not add up: " + last[0].encode());
   }
 
   public long settled() {
