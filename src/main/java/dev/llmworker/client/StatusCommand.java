@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = "Show how many messages the tasks, results and dead-letter queues hold: visible, in flight "
-        + "(received, not yet deleted) and delayed (SQS's approximate counts).")
+    description = "Show how many messages the tasks, results and dead-letter queues (and the Batch API's results "
+        + "queue, when it exists) hold: visible, in flight (received, not yet deleted) and delayed (SQS's "
+        + "approximate counts).")
 public final class StatusCommand extends ClientCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of the table.")
   boolean json;
@@ -37,10 +38,14 @@ public final class StatusCommand extends ClientCommand implements Callable<Integ
     var tasks = QueueDepth.fetch(sqs, q.tasks());
     var results = QueueDepth.fetch(sqs, q.results());
     var dlq = QueueDepth.fetch(sqs, q.dlq());
+    var batch = q.batchResults() == null ? null : QueueDepth.fetch(sqs, q.batchResults());
     Map<String, QueueDepth> depths = new LinkedHashMap<>();
     depths.put("tasks", tasks.join());
     depths.put("results", results.join());
     depths.put("dlq", dlq.join());
+    if (batch != null) {
+      depths.put("batch", batch.join());
+    }
     return depths;
   }
 

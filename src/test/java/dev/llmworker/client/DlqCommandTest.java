@@ -52,12 +52,15 @@ class DlqCommandTest {
   }
 
   @Test
-  @DisplayName("status shows the dead-lettered tasks in the DLQ row, as a table and as JSON")
+  @DisplayName("status shows the dead-lettered tasks in the DLQ row, and the Batch API's results queue, as a table "
+      + "and as JSON")
   void status() {
     Cli.Run table = cli.run("status");
     assertEquals(0, table.exit(), table.all());
     assertTrue(table.out().lines().anyMatch(l -> l.matches("dlq\\s+llm-tasks-dlq\\s+12\\s+0\\s+0")), table.out());
     assertTrue(table.out().contains(stack.sqs.server.endpoint()), table.out());
+    assertTrue(table.out().lines().anyMatch(l -> l.matches("batch\\s+llm-batch-results\\s+0\\s+0\\s+0")),
+        table.out());
 
     Cli.Run json = cli.run("status", "--json");
     assertEquals(0, json.exit(), json.all());
@@ -65,6 +68,7 @@ class DlqCommandTest {
     assertEquals(TASKS, queues.getJsonObject("dlq").getLong("visible"));
     assertEquals("llm-tasks", queues.getJsonObject("tasks").getString("name"));
     assertEquals(0L, queues.getJsonObject("results").getLong("visible"));
+    assertEquals("llm-batch-results", queues.getJsonObject("batch").getString("name"));
   }
 
   @Test
