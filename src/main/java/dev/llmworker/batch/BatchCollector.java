@@ -43,6 +43,7 @@ final class BatchCollector {
   private final String queue;
   private final BatchRecords records;
   private final Consumer<String> collected;
+  private final java.util.function.Predicate<String> completed;
   private final SqsBatcher<String> deletes;
   private final SqsBatcher<OutgoingMessage> plainResults;
   private final Map<String, Held> held = new HashMap<>();
@@ -57,9 +58,13 @@ final class BatchCollector {
     final long sinceMs = System.currentTimeMillis();
   }
 
-  /** @param collected told the id of a batch when a part of it was stored */
+  /**
+   * @param collected told the id of a batch when a part of it was stored
+   * @param completed whether a batch ended completed: its late lines are redeliveries of lines in its files
+   */
   BatchCollector(Vertx vertx, SqsAsyncClient sqs, String queue, String resultsQueue, BatchRecords records,
-      Consumer<String> collected) {
+      Consumer<String> collected, java.util.function.Predicate<String> completed) {
+    this.completed = completed;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.sqs = sqs;
@@ -113,6 +118,12 @@ final class BatchCollector {
               e.getMessage()));
       return;
     }
+    if (completed.test(batch)) {
+      // every custom_id of the batch is in its files already: this is a redelivery (a task run twice after a crash)
+      LOG.debug("batch {} has completed: a repeated result line is dropped", batch);
+      deletes.add(message.receiptHandle());
+      return;
+    }
     Held h = held.computeIfAbsent(batch, id -> new Held());
     h.messages.add(message);
     heldLines++;
@@ -132,22 +143,32 @@ final class BatchCollector {
     if (h == null) {
       return Future.succeededFuture();
     }
-    Part part = Part.of(h.messages);
-    return records.putPart(batch, TimeIds.next("p"), part.lines(), part.totals())
+    Future<Void> stored;
+    if (completed.test(batch)) {
+      // the batch completed while these waited: they are redeliveries of lines in its files
+      stored = Future.succeededFuture();
+    } else {
+      Part part = Part.of(h.messages);
+      stored = records.putPart(batch, TimeIds.next("p"), part.lines(), part.totals())
+          .onSuccess(v -> collected.accept(batch));
+    }
+    return stored
         .compose(v -> Future.join(h.messages.stream().map(m -> deletes.add(m.receiptHandle())).toList()))
-        .onSuccess(v -> collected.accept(batch))
         .onFailure(e -> LOG.warn("{} result lines of batch {} not stored yet ({}); they come again in {} s",
             h.messages.size(), batch, e.getMessage(), VISIBILITY_SECONDS))
         .eventually(() -> {
           heldLines -= h.messages.size();
-          if (polling < POLLS) {
-            for (int i = polling; i < POLLS; i++) {
-              poll();
-            }
-          }
+          resumePolling();
           return Future.succeededFuture();
         })
         .mapEmpty();
+  }
+
+  /** Receiving paused while {@link #MAX_HELD} lines waited for the store: it goes on. */
+  private void resumePolling() {
+    for (int i = polling; i < POLLS; i++) {
+      poll();
+    }
   }
 
   /** The lines of one part, one per message, and what they add up to. */

@@ -62,6 +62,15 @@ final class BatchSweeper {
     dirty.add(batchId);
   }
 
+  /**
+   * Whether this node saw the batch end {@code completed}: every custom_id of its input is in its files, so a
+   * result line arriving now is a redelivery of one that is.
+   */
+  boolean completed(String batchId) {
+    JsonObject seen = latest.get(batchId);
+    return ended.contains(batchId) && seen != null && Batch.COMPLETED.equals(seen.getString("status"));
+  }
+
   /** Status and request counts of every batch seen, for {@link BatchMetrics}. */
   Map<String, JsonObject> latest() {
     return latest;

@@ -55,7 +55,7 @@ public final class BatchVerticle extends VerticleBase {
         new BatchEnqueuer(rules, w.sqs(), w.config().api().maxBatchLines()), w.nodeId(), workDir);
     sweeper = new BatchSweeper(vertx, records, runner, new BatchFinalizer(vertx, records, workDir));
     collector = new BatchCollector(vertx, w.sqs(), w.queues().batchResults(), w.queues().results(), records,
-        sweeper::collected);
+        sweeper::collected, sweeper::completed);
     service = new BatchService(vertx, records, runner, w.config().api().completionWindowSeconds());
     BatchMetrics.bind(w.registry(), sweeper::latest);
     collector.start();

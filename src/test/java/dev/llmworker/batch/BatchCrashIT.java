@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -173,7 +174,11 @@ class BatchCrashIT {
       }
       assertEquals(0, sqs.depth(sqs.queues.tasks()), "tasks left");
       assertEquals(0, sqs.depth(sqs.queues.dlq()), "dead-lettered");
-      assertEquals(0, sqs.depth(sqs.queues.batchResults()), "batch results left");
+      // results of tasks run twice, and those the killed node's collector had received (hidden for 30 s), come
+      // after the batch has completed: they are redeliveries of lines in its files, dropped without a part
+      Eventually.await(Duration.ofSeconds(90), () -> sqs.depth(sqs.queues.batchResults()) == 0,
+          () -> "batch results left: " + sqs.depth(sqs.queues.batchResults()));
+      assertEquals(List.of(), SqsFixture.await(admin.list("batches/parts/" + id + "/")), "parts left after the end");
       SqsFixture.await(sim.close());
       admin.close();
     } finally {
