@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * A batch object in OpenAI's shape; {@link #RUN} is a field of older records, never shown. Statuses move {@code validating → in_progress → finalizing → completed}, or to {@code failed}
- * (an invalid file), {@code cancelling → cancelled}, or {@code expired}.
+ * A batch object in OpenAI's shape. Statuses move {@code validating → in_progress → finalizing → completed}, or
+ * to {@code failed} (an invalid file), {@code cancelling → cancelled}, or {@code expired}.
  */
 final class Batch {
   static final String VALIDATING = "validating";
@@ -17,7 +17,6 @@ final class Batch {
   static final String CANCELLING = "cancelling";
   static final String CANCELLED = "cancelled";
   static final Set<String> ENDED = Set.of(FAILED, COMPLETED, EXPIRED, CANCELLED);
-  static final String RUN = "_run";
   private static final String[] TIMES = {"in_progress_at", "finalizing_at", "completed_at", "failed_at",
       "expired_at", "cancelling_at", "cancelled_at"};
 
@@ -74,7 +73,6 @@ final class Batch {
    */
   static JsonObject view(JsonObject record, PartTotals live, long nowSeconds) {
     JsonObject batch = record.copy();
-    batch.remove(RUN);
     long total = total(batch);
     PartTotals totals = live != null ? live : PartTotals.ZERO;
     if (live != null && !ended(batch)) {

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 
 /**
@@ -117,7 +116,6 @@ final class BatchEnqueuer {
     private final TaskBatchSender sender;
     private final Map<Long, String> customIds = new HashMap<>();
     private final List<String> refusedLines = new ArrayList<>();
-    private final AtomicLong sent = new AtomicLong();
 
     Chunk(String batchId, long expiresAt) {
       this.sender = new TaskBatchSender(sqs, rules.tasksQueue(), rules.limit().bytes(), IN_FLIGHT_BATCHES, this,
@@ -148,7 +146,7 @@ final class BatchEnqueuer {
 
     @Override
     public void sent(int count) {
-      sent.addAndGet(count);
+      // progress is counted per chunk, once all of it has settled
     }
 
     @Override

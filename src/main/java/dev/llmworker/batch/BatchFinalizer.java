@@ -113,7 +113,6 @@ final class BatchFinalizer {
         record.put("cancelling_at", now);
       }
       Batch.moveTo(record, status, now);
-      record.remove(Batch.RUN);
       JsonObject view = Batch.view(record, new PartTotals(counts.completed(), counts.failed(),
           merged.totals().promptTokens(), merged.totals().completionTokens(), merged.totals().costMicros()), now);
       return records.put(record.put("llmw", view.getJsonObject("llmw")));

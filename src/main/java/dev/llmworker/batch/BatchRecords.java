@@ -7,11 +7,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Where a batch lives in the store: its record ({@code batches/records/<id>.json}: the batch object OpenAI's API
- * returns, plus llm-worker's bookkeeping under {@link Batch#RUN}) and the parts its results are collected into
+ * returns) and the parts its results are collected into
  * ({@code batches/parts/<id>/...}). Every node reads and writes the same objects: nothing about a batch is in one
  * node's memory only.
  */
@@ -94,17 +93,6 @@ final class BatchRecords {
         .map(entries -> entries.stream().map(ObjectStore.Entry::key).filter(k -> k.endsWith(".json"))
             .map(k -> k.substring(RECORDS.length(), k.length() - ".json".length()))
             .sorted(Comparator.reverseOrder()).toList());
-  }
-
-  /** Every record, newest first. */
-  Future<List<JsonObject>> all() {
-    return store.list(RECORDS)
-        .map(entries -> entries.stream().map(ObjectStore.Entry::key).filter(k -> k.endsWith(".json"))
-            .map(k -> k.substring(RECORDS.length(), k.length() - ".json".length())).toList())
-        .compose(ids -> Future.all(ids.stream().map(this::get).toList()))
-        .map(all -> all.<JsonObject>list().stream().filter(Objects::nonNull)
-            .sorted(Comparator.comparing((JsonObject b) -> b.getString("id"), Comparator.reverseOrder()))
-            .toList());
   }
 
   /** Stores a part of collected result lines; its totals are in its name. */

@@ -57,13 +57,15 @@ final class TaskFlow {
       LOG.info("message {} came back after its result was stored; deleting it without a second LLM call",
           task.messageId);
       settle(task, TaskOutcome.alreadyDone());
-    } else if (batchStops.stopCode(task.attributes) != null) {
-      String code = batchStops.stopCode(task.attributes);
-      settle(task, TaskOutcome.skipped(DeadLetter.customIdOf(task.body), code, BatchStops.reason(code)));
-    } else if (groups.admit(task)) {
-      run(task);
     } else {
-      ledger.move(task, State.HELD_FOR_GROUP);
+      String batchStop = batchStops.stopCode(task.attributes);
+      if (batchStop != null) {
+        settle(task, TaskOutcome.skipped(DeadLetter.customIdOf(task.body), batchStop, BatchStops.reason(batchStop)));
+      } else if (groups.admit(task)) {
+        run(task);
+      } else {
+        ledger.move(task, State.HELD_FOR_GROUP);
+      }
     }
   }
 
