@@ -1,5 +1,6 @@
 package dev.llmworker.batch;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.llmworker.client.ResultLineReader;
 import dev.llmworker.sqs.OutgoingMessage;
 import dev.llmworker.sqs.SqsBatcher;
@@ -10,8 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,16 +184,9 @@ final class BatchCollector {
     }
 
     private static PartTotals totalsOf(ResultLineReader.Read read) {
-      JsonObject llmw;
-      try {
-        llmw = new JsonObject(read.line()).getJsonObject("llmw", new JsonObject());
-      } catch (DecodeException | ClassCastException e) {
-        llmw = new JsonObject();
-      }
-      JsonObject usage = llmw.getJsonObject("usage", new JsonObject());
-      Number cost = llmw.getNumber("cost_usd");
-      return new PartTotals(read.failure() ? 0 : 1, read.failure() ? 1 : 0, usage.getLong("prompt_tokens", 0L),
-          usage.getLong("completion_tokens", 0L), cost == null ? 0 : Math.round(cost.doubleValue() * 1_000_000));
+      JsonNode usage = read.llmw().path("usage");
+      return new PartTotals(read.failure() ? 0 : 1, read.failure() ? 1 : 0, usage.path("prompt_tokens").asLong(0),
+          usage.path("completion_tokens").asLong(0), Math.round(read.llmw().path("cost_usd").asDouble(0) * 1_000_000));
     }
   }
 }

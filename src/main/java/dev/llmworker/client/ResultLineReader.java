@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
@@ -23,8 +24,11 @@ public final class ResultLineReader {
 
   private ResultLineReader() {}
 
-  /** A queue message read as a result line. {@code customId} is null for an unreadable body. */
-  public record Read(String customId, boolean failure, String line) {}
+  /**
+   * A queue message read as a result line. {@code customId} is null for an unreadable body; {@code llmw} is the
+   * line's own {@code llmw} block (usage, cost), a missing node when it has none.
+   */
+  public record Read(String customId, boolean failure, String line, JsonNode llmw) {}
 
   /** What a line already in a file stands for: its custom_id, or for an unreadable one the message it came from. */
   record Key(String customId, String messageId) {}
@@ -43,7 +47,7 @@ public final class ResultLineReader {
     if (customId == null || !customId.isTextual()) {
       return unreadable(messageId, body, "the message body has no string custom_id");
     }
-    return new Read(customId.textValue(), isFailure(tree), oneLine(body, tree));
+    return new Read(customId.textValue(), isFailure(tree), oneLine(body, tree), tree.path("llmw"));
   }
 
   /** Like the Batch API's error file: an error object, or an HTTP status of 400 or more. */
@@ -118,7 +122,7 @@ public final class ResultLineReader {
     line.putObject("error").put("code", UNREADABLE).put("message", why);
     line.putObject("llmw").put("raw_body", body).put("message_id", messageId);
     try {
-      return new Read(null, true, JSON.writeValueAsString(line));
+      return new Read(null, true, JSON.writeValueAsString(line), MissingNode.getInstance());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a built tree is always writable", e);
     }
