@@ -2,13 +2,11 @@ package dev.llmworker.api;
 
 import dev.llmworker.batch.BatchService;
 import dev.llmworker.monitor.HttpJson;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.nio.file.Path;
 
 /**
  * The dashboard's Batches view, behind the monitor's token (the {@code /api/} guards, mounted before): every batch
@@ -17,14 +15,12 @@ import java.nio.file.Path;
 public final class BatchesView {
   /** The dashboard lists at most this many batches, newest first. */
   private static final int SHOWN = 100;
-  private final Vertx vertx;
   private final BatchService batches;
-  private final String tmpDir;
+  private final StoredDownload download;
 
   public BatchesView(Vertx vertx, BatchService batches, String tmpDir) {
-    this.vertx = vertx;
     this.batches = batches;
-    this.tmpDir = tmpDir;
+    this.download = new StoredDownload(vertx, tmpDir);
   }
 
   public void mount(Router router) {
@@ -47,18 +43,13 @@ public final class BatchesView {
 
   private void file(RoutingContext ctx, boolean errors) {
     String id = ctx.pathParam("id");
-    vertx.fileSystem().mkdirs(tmpDir)
-        .compose(v -> vertx.fileSystem().createTempFile(tmpDir, "batch-", ".jsonl", (String) null))
-        .compose(tmp -> batches.download(id, errors, Path.of(tmp)).compose(found -> {
-          if (!found) {
-            HttpJson.error(ctx, 404, "batch " + id + " has no " + (errors ? "error" : "output") + " file yet");
-            return Future.<Void>succeededFuture();
+    String kind = errors ? "error" : "output";
+    download.send(ctx, id + "." + (errors ? "errors" : "output") + ".jsonl", tmp -> batches.download(id, errors, tmp))
+        .onSuccess(sent -> {
+          if (!sent) {
+            HttpJson.error(ctx, 404, "batch " + id + " has no " + kind + " file yet");
           }
-          return ctx.response().putHeader("Content-Type", "application/octet-stream")
-              .putHeader("Content-Disposition", "attachment; filename=\"" + id + (errors ? ".errors" : ".output")
-                  + ".jsonl\"")
-              .sendFile(tmp);
-        }).eventually(() -> vertx.fileSystem().delete(tmp)))
+        })
         .onFailure(e -> {
           if (!ctx.response().headWritten()) {
             HttpJson.error(ctx, 500, "could not read the file: " + e.getMessage());

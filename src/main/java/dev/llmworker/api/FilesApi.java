@@ -22,14 +22,14 @@ import java.util.Set;
  */
 public final class FilesApi {
   static final Set<String> PURPOSES = Set.of("batch");
-  private final Vertx vertx;
+  private final StoredDownload download;
   private final StoredFiles files;
   private final int maxUploadBytes;
   private final String uploadsDir;
 
   public FilesApi(Vertx vertx, ObjectStore store, int maxUploadBytes, String uploadsDir) {
-    this.vertx = vertx;
     this.files = new StoredFiles(store);
+    this.download = new StoredDownload(vertx, uploadsDir);
     this.maxUploadBytes = maxUploadBytes;
     this.uploadsDir = uploadsDir;
   }
@@ -120,23 +120,21 @@ public final class FilesApi {
     }).onFailure(e -> OpenAiError.send(ctx, 500, e.getMessage(), null, null));
   }
 
-  /** Copied from the store to a temporary file, then sent from disk: bounded memory whatever the size. */
+  /** Sent from a temporary copy: bounded memory whatever the size. */
   private void content(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    files.get(id).compose(file -> {
-      if (file == null) {
-        OpenAiError.notFound(ctx, "file", id);
-        return Future.succeededFuture();
-      }
-      return vertx.fileSystem().createTempFile(uploadsDir, "content-", ".jsonl", (String) null)
-          .compose(tmp -> files.content(id, Path.of(tmp))
-              .compose(v -> ctx.response().putHeader("Content-Type", "application/octet-stream").sendFile(tmp))
-              .eventually(() -> vertx.fileSystem().delete(tmp)));
-    }).onFailure(e -> {
-      if (!ctx.response().headWritten()) {
-        OpenAiError.send(ctx, 500, "could not read the file: " + e.getMessage(), null, null);
-      }
-    });
+    files.get(id).compose(file -> file == null ? Future.succeededFuture(false)
+            : download.send(ctx, id + ".jsonl", tmp -> files.content(id, tmp).map(true)))
+        .onSuccess(sent -> {
+          if (!sent) {
+            OpenAiError.notFound(ctx, "file", id);
+          }
+        })
+        .onFailure(e -> {
+          if (!ctx.response().headWritten()) {
+            OpenAiError.send(ctx, 500, "could not read the file: " + e.getMessage(), null, null);
+          }
+        });
   }
 
   private void delete(RoutingContext ctx) {
