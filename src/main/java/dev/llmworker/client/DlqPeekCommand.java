@@ -49,6 +49,9 @@ final class DlqPeekCommand extends ClientCommand implements Callable<Integer> {
           + l.getInteger("receive_count") + " receive(s)"
           + (l.getString("failed_at") == null ? "" : ", at " + Terminal.safe(l.getString("failed_at"), 40)));
       out().println("  reason     " + Terminal.safe(l.getString("reason"), 500));
+      if (l.getString("batch") != null) {
+        out().println("  batch      " + Terminal.safe(l.getString("batch"), 100) + " (a redrive returns it to it)");
+      }
       out().println("  body       " + Terminal.safe(l.getString("body"), BODY_PREVIEW));
     }
   }

@@ -1,7 +1,10 @@
 package dev.llmworker.sqs;
 
+import dev.llmworker.task.BatchTag;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -13,6 +16,12 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public record DeadLetter(Message message) {
   static final int MAX_BODY = 4000;
+  /**
+   * Attributes that describe a delivery, not the task: why and when it was dead-lettered, and how often it was
+   * requeued. A redrive is a fresh start, so they are left out of the task it sends.
+   */
+  private static final Set<String> DELIVERY_ATTRIBUTES = Set.of("llmw-error-code", "llmw-error-reason",
+      "llmw-receive-count", "llmw-source-message-id", "llmw-failed-at", "llmw-requeues");
 
   public String customId() {
     return customIdOf(message.body());
@@ -33,6 +42,16 @@ public record DeadLetter(Message message) {
     return attribute(message.messageAttributes(), "llmw-source-message-id", null);
   }
 
+  /**
+   * The message attributes the task carries back to the tasks queue, as SQS's own move task keeps them: a Batch API
+   * line keeps its batch's tag, so it rejoins its batch.
+   */
+  public Map<String, MessageAttributeValue> taskAttributes() {
+    Map<String, MessageAttributeValue> kept = new HashMap<>(message.messageAttributes());
+    kept.keySet().removeAll(DELIVERY_ATTRIBUTES);
+    return kept;
+  }
+
   public JsonObject toJson() {
     Map<String, MessageAttributeValue> attrs = message.messageAttributes();
     String body = message.body() == null ? "" : message.body();
@@ -45,6 +64,7 @@ public record DeadLetter(Message message) {
         .put("receive_count", Integer.parseInt(attribute(attrs, "llmw-receive-count",
             message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "0"))))
         .put("failed_at", attribute(attrs, "llmw-failed-at", null))
+        .put("batch", BatchTag.batchOf(attrs))
         .put("body", body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body)
         .put("truncated", body.length() > MAX_BODY);
   }

@@ -165,7 +165,7 @@ public final class DeadLetterQueue {
     List<SendMessageBatchRequestEntry> entries = IntStream.range(0, batch.size()).mapToObj(i -> {
       Message m = batch.get(i);
       SendMessageBatchRequestEntry.Builder e = SendMessageBatchRequestEntry.builder().id("m" + i)
-          .messageBody(m.body());
+          .messageBody(m.body()).messageAttributes(new DeadLetter(m).taskAttributes());
       if (fifo) {
         e.messageGroupId(m.attributes().getOrDefault(MessageSystemAttributeName.MESSAGE_GROUP_ID, "llmw-redrive"))
             .messageDeduplicationId(FifoIds.deduplicationId("redrive:" + m.messageId()));
