@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsAsyncClient;
@@ -42,7 +43,7 @@ final class BatchCollector {
   private final String queue;
   private final BatchRecords records;
   private final Consumer<String> collected;
-  private final java.util.function.Predicate<String> completed;
+  private final Predicate<String> completed;
   private final SqsBatcher<String> deletes;
   private final SqsBatcher<OutgoingMessage> plainResults;
   private final Map<String, Held> held = new HashMap<>();
@@ -62,7 +63,7 @@ final class BatchCollector {
    * @param completed whether a batch ended completed: its late lines are redeliveries of lines in its files
    */
   BatchCollector(Vertx vertx, SqsAsyncClient sqs, String queue, String resultsQueue, BatchRecords records,
-      Consumer<String> collected, java.util.function.Predicate<String> completed) {
+      Consumer<String> collected, Predicate<String> completed) {
     this.completed = completed;
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();

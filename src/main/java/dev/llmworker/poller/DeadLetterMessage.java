@@ -1,5 +1,6 @@
 package dev.llmworker.poller;
 
+import dev.llmworker.sqs.DeadLetter;
 import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.sqs.OutgoingMessage;
 import java.time.Instant;
@@ -12,11 +13,11 @@ import java.util.Map;
  * and the least needed attributes are left out, so the entry is never refused for its attributes.
  */
 final class DeadLetterMessage {
-  static final String CODE = "llmw-error-code";
-  static final String REASON = "llmw-error-reason";
-  static final String RECEIVE_COUNT = "llmw-receive-count";
-  static final String SOURCE = "llmw-source-message-id";
-  static final String FAILED_AT = "llmw-failed-at";
+  static final String CODE = DeadLetter.CODE;
+  static final String REASON = DeadLetter.REASON;
+  static final String RECEIVE_COUNT = DeadLetter.RECEIVE_COUNT;
+  static final String SOURCE = DeadLetter.SOURCE;
+  static final String FAILED_AT = DeadLetter.FAILED_AT;
 
   private DeadLetterMessage() {}
 

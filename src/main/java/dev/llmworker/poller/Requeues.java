@@ -1,6 +1,7 @@
 package dev.llmworker.poller;
 
 import dev.llmworker.retry.Backoff;
+import dev.llmworker.sqs.DeadLetter;
 import dev.llmworker.sqs.FifoIds;
 import dev.llmworker.sqs.OutgoingMessage;
 import dev.llmworker.sqs.QueueUrls;
@@ -20,7 +21,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  */
 final class Requeues {
   private static final Logger LOG = LoggerFactory.getLogger(Requeues.class);
-  static final String COUNT = "llmw-requeues";
+  static final String COUNT = DeadLetter.REQUEUES;
   private static final int MAX_ATTRIBUTES = 10;
 
   private final OutcomeSettler.Batchers out;

@@ -16,12 +16,20 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
  */
 public record DeadLetter(Message message) {
   static final int MAX_BODY = 4000;
+  /** The attributes llm-worker writes on a dead letter (poller {@code DeadLetterMessage}) and reads here. */
+  public static final String CODE = "llmw-error-code";
+  public static final String REASON = "llmw-error-reason";
+  public static final String RECEIVE_COUNT = "llmw-receive-count";
+  public static final String SOURCE = "llmw-source-message-id";
+  public static final String FAILED_AT = "llmw-failed-at";
+  /** How often a task was requeued as a fresh copy (poller {@code Requeues}). */
+  public static final String REQUEUES = "llmw-requeues";
   /**
    * Attributes that describe a delivery, not the task: why and when it was dead-lettered, and how often it was
    * requeued. A redrive is a fresh start, so they are left out of the task it sends.
    */
-  private static final Set<String> DELIVERY_ATTRIBUTES = Set.of("llmw-error-code", "llmw-error-reason",
-      "llmw-receive-count", "llmw-source-message-id", "llmw-failed-at", "llmw-requeues");
+  private static final Set<String> DELIVERY_ATTRIBUTES = Set.of(CODE, REASON, RECEIVE_COUNT, SOURCE, FAILED_AT,
+      REQUEUES);
 
   public String customId() {
     return customIdOf(message.body());
@@ -39,7 +47,7 @@ public record DeadLetter(Message message) {
 
   /** The tasks-queue message id of the task llm-worker dead-lettered ({@code llmw-source-message-id}), or null. */
   public String sourceMessageId() {
-    return attribute(message.messageAttributes(), "llmw-source-message-id", null);
+    return attribute(message.messageAttributes(), SOURCE, null);
   }
 
   /**
@@ -58,12 +66,12 @@ public record DeadLetter(Message message) {
     return new JsonObject()
         .put("message_id", message.messageId())
         .put("custom_id", customId())
-        .put("code", attribute(attrs, "llmw-error-code", "max_receive_count"))
-        .put("reason", attribute(attrs, "llmw-error-reason",
+        .put("code", attribute(attrs, CODE, "max_receive_count"))
+        .put("reason", attribute(attrs, REASON,
             "moved here by the queue's redrive policy after its maximum number of receives"))
-        .put("receive_count", Integer.parseInt(attribute(attrs, "llmw-receive-count",
+        .put("receive_count", Integer.parseInt(attribute(attrs, RECEIVE_COUNT,
             message.attributes().getOrDefault(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT, "0"))))
-        .put("failed_at", attribute(attrs, "llmw-failed-at", null))
+        .put("failed_at", attribute(attrs, FAILED_AT, null))
         .put("batch", BatchTag.batchOf(attrs))
         .put("body", body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body)
         .put("truncated", body.length() > MAX_BODY);
